@@ -1,0 +1,28 @@
+package dev.surge.core.resource;
+
+import java.util.Map;
+
+/**
+ * A deployable function: a Quarkus Funqy app.
+ *
+ * @param image       container image (Kubernetes mode)
+ * @param path        a built {@code quarkus-app} folder or a runnable jar (local mode), resolved
+ *                    against the folder of the file that declared it
+ * @param port        the port the function listens on in its container (default 8080); local mode
+ *                    gives every process a free port of its own instead
+ * @param env         environment variables of the function's process
+ * @param concurrency maximum deliveries in flight to one replica (default 100)
+ */
+public record Function(Metadata metadata, String image, String path, int port, Map<String, String> env,
+        int concurrency) {
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_CONCURRENCY = 100;
+
+    public String name() {
+        return metadata.name();
+    }
+
+    public String namespace() {
+        return metadata.namespace();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.surge.core.resource;
+
+import dev.surge.core.filter.TriggerFilter;
+import java.net.URI;
+
+/**
+ * Routes the events of a broker that pass {@link #filter()} to a function or a plain URL.
+ *
+ * @param broker   name of the broker (same namespace)
+ * @param filter   the compiled {@code filter} and {@code filters} of the spec; all must match
+ * @param function the target function's name, or null when {@link #uri()} is the target
+ * @param uri      an absolute http(s) URL, or null when {@link #function()} is the target
+ */
+public record Trigger(Metadata metadata, String broker, TriggerFilter filter, String function, URI uri) {
+
+    public String name() {
+        return metadata.name();
+    }
+
+    public String namespace() {
+        return metadata.namespace();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.surge.core.resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ResourceLoaderTest {
+    private static final Path BASE = Path.of("/home/ada/shop");
+
+    private static final String VALID = """
+            apiVersion: surge.dev/v1alpha1
+            kind: Broker
+            metadata: {name: default, namespace: shop}
+            spec: {partitions: 6, retention: P1D}
+            ---
+            apiVersion: surge.dev/v1alpha1
+            kind: Function
+            metadata: {name: payment, namespace: shop}
+            spec:
+              path: functions/orders/target/quarkus-app
+              env: {CURRENCY: EUR}
+              concurrency: 8
+            ---
+            apiVersion: surge.dev/v1alpha1
+            kind: Trigger
+            metadata: {name: pay, namespace: shop}
+            spec:
+              broker: default
+              filter: {attributes: {type: order.placed}}
+              filters: [{prefix: {source: /shop}}]
+              function: payment
+            ---
+            apiVersion: surge.dev/v1alpha1
+            kind: Trigger
+            metadata: {name: audit, namespace: shop}
+            spec: {broker: default, uri: 'http://audit.example:8080/events'}
+            ---
+            """;
+
+    @Test
+    void readsEveryKindWithDefaultsAndResolvedPaths() throws Exception {
+        ResourceSet set = ResourceLoader.parse(VALID, "surge.yaml", BASE);
+
+        Broker broker = set.broker("shop", "default").orElseThrow();
+        assertThat(broker.partitions()).isEqualTo(6);
+        assertThat(broker.replicationFactor()).isEqualTo((short) 1);
+        assertThat(broker.retention()).isEqualTo(Duration.ofDays(1));
+
+        Function payment = set.function("shop", "payment").orElseThrow();
+        assertThat(payment.path()).isEqualTo("/home/ada/shop/functions/orders/target/quarkus-app");
+        assertThat(payment.env()).containsEntry("CURRENCY", "EUR");
+        assertThat(payment.concurrency()).isEqualTo(8);
+        assertThat(payment.port()).isEqualTo(Function.DEFAULT_PORT);
+
+        assertThat(set.triggersOf(broker)).extracting(Trigger::name).containsExactly("pay", "audit");
+        Trigger pay = set.triggers().get(0);
+        assertThat(pay.function()).isEqualTo("payment");
+        var placed = CloudEventBuilder.v1().withId("1").withSource(URI.create("/shop/web")).withType("order.placed").build();
+        var other = CloudEventBuilder.v1(placed).withType("order.cancelled").build();
+        var foreign = CloudEventBuilder.v1(placed).withSource(URI.create("/bank")).build();
+        assertThat(pay.filter().test(placed)).isTrue();
+        assertThat(pay.filter().test(other)).isFalse();
+        assertThat(pay.filter().test(foreign)).isFalse();
+        assertThat(set.triggers().get(1).uri()).isEqualTo(URI.create("http://audit.example:8080/events"));
+    }
+
+    @Test
+    void namespaceDefaultsToDefault() throws Exception {
+        ResourceSet set = ResourceLoader.parse("""
+                apiVersion: surge.dev/v1alpha1
+                kind: Broker
+                metadata: {name: b}
+                """, "s.yaml", BASE);
+        assertThat(set.broker("default", "b")).isPresent();
+    }
+
+    static Stream<Arguments> wrongFiles() {
+        String broker = "apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: default}\n---\n";
+        String fn = "apiVersion: surge.dev/v1alpha1\nkind: Function\nmetadata: {name: f}\nspec: {path: f}\n---\n";
+        return Stream.of(
+                Arguments.of("kind: Broker\nmetadata: {name: [", "s.yaml: not valid YAML"),
+                Arguments.of("- a\n- b\n", "s.yaml: document 1: a document must be a mapping"),
+                Arguments.of("kind: Broker\nmetadata: {name: b}\n", "s.yaml: document 1 (Broker/b): apiVersion: is required"),
+                Arguments.of("apiVersion: surge.dev/v1\nkind: Broker\nmetadata: {name: b}\n",
+                        "document 1 (Broker/b): apiVersion: 'surge.dev/v1' is not supported"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Service\nmetadata: {name: b}\n",
+                        "document 1 (Service/b): kind: 'Service' is not a Surge resource"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Broker\n", "document 1 (Broker/?): metadata: is required"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: My_Broker}\n",
+                        "metadata.name: 'My_Broker' is not a valid name"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: b}\nspec: {partitions: 0}\n",
+                        "document 1 (Broker/b): spec.partitions: must be a whole number from 1 to 10000, not '0'"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: b}\nspec: {partitions: many}\n",
+                        "spec.partitions: must be a whole number"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: b}\nspec: {retention: 7 days}\n",
+                        "spec.retention: '7 days' is not an ISO-8601 duration"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: b}\nspec: {partition: 3}\n",
+                        "spec.partition: unknown field; known fields here: partitions, replicationFactor, retention"),
+                Arguments.of(broker + broker, "document 2 (Broker/default): metadata.name: a Broker named 'default' is already declared"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Function\nmetadata: {name: f}\nspec: {port: 8080}\n",
+                        "document 1 (Function/f): spec.path: a function needs a path"),
+                Arguments.of(broker + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\nspec: {broker: default}\n",
+                        "document 2 (Trigger/t): spec.function: give exactly one target"),
+                Arguments.of(broker + fn + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\n"
+                        + "spec: {broker: default, function: f, uri: 'http://x'}\n", "spec.function: give exactly one target"),
+                Arguments.of(broker + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\n"
+                        + "spec: {broker: nope, uri: 'http://x'}\n", "document 2 (Trigger/t): spec.broker: no Broker named 'nope'"),
+                Arguments.of(broker + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\n"
+                        + "spec: {broker: default, function: ghost}\n", "spec.function: no Function named 'ghost' in namespace 'default'"),
+                Arguments.of(broker + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\n"
+                        + "spec: {broker: default, uri: 'ftp://x/y'}\n", "spec.uri: 'ftp://x/y' must be an absolute http or https URL"),
+                Arguments.of(broker + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\n"
+                        + "spec: {broker: default, uri: 'http://x', filters: [{cesql: 'type ='}]}\n",
+                        "document 2 (Trigger/t): spec.filters[0].cesql: cannot parse"),
+                Arguments.of(broker + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\n"
+                        + "spec: {broker: default, uri: 'http://x', filter: {type: a}}\n",
+                        "spec.filter.type: unknown field; known fields here: attributes"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("wrongFiles")
+    void wrongFileNamesFileDocumentFieldAndReason(String yaml, String expected) {
+        assertThatThrownBy(() -> ResourceLoader.parse(yaml, "s.yaml", BASE))
+                .isInstanceOf(InvalidResourcesException.class)
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void reportsEveryProblemNotJustTheFirst() {
+        String yaml = """
+                apiVersion: surge.dev/v1alpha1
+                kind: Broker
+                metadata: {name: b}
+                spec: {partitions: -1, retention: soon}
+                """;
+        assertThatThrownBy(() -> ResourceLoader.parse(yaml, "s.yaml", BASE))
+                .isInstanceOfSatisfying(InvalidResourcesException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::field).containsExactly("spec.partitions", "spec.retention"));
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> ResourceLoader.load(Path.of("target/does-not-exist.yaml")))
+                .hasMessageContaining("target/does-not-exist.yaml: file not found");
+    }
+}
