@@ -1,0 +1,4 @@
+package dev.surge.functions.greeter;
+
+public record Person(String name) {
+}
