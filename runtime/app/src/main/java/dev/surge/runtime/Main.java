@@ -1,0 +1,111 @@
+package dev.surge.runtime;
+
+import dev.surge.core.resource.InvalidResourcesException;
+import dev.surge.core.resource.ResourceLoader;
+import dev.surge.core.resource.ResourceSet;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code surge} command. Options are checked and the resource file validated before Quarkus starts,
+ * so a mistake is reported in one clear message instead of a failed boot.
+ */
+@QuarkusMain
+public class Main {
+
+    public static void main(String... args) {
+        int code = new CommandLine(new Surge()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
+            description = "Serverless event functions on Kafka.",
+            subcommands = {Up.class, Validate.class})
+    static class Surge implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.out);
+        }
+    }
+
+    @Command(name = "validate", description = "Check a resource file and list what it declares.")
+    static class Validate implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
+        Path file;
+
+        @Override
+        public Integer call() {
+            ResourceSet set = load(file);
+            if (set == null) {
+                return 2;
+            }
+            System.out.printf("%s: %d broker(s), %d function(s), %d trigger(s)%n", file, set.brokers().size(),
+                    set.functions().size(), set.triggers().size());
+            return 0;
+        }
+    }
+
+    @Command(name = "up", description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
+            + " with no Kafka given, an embedded Kafka broker too (local mode).")
+    static class Up implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
+        Path file;
+
+        @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "HTTP port of the ingress (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--data-dir", defaultValue = ".surge",
+                description = "Folder of local state: Kafka data, function logs (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--kafka-port", defaultValue = "19092", description = "Port of the embedded Kafka broker (default: ${DEFAULT-VALUE}).")
+        int kafkaPort;
+
+        @Option(names = "--kafka-bootstrap-servers", description = "Use this Kafka cluster instead of the embedded broker.")
+        String bootstrapServers;
+
+        @Override
+        public Integer call() {
+            if (load(file) == null) {
+                return 2;
+            }
+            System.setProperty("surge.config-file", file.toString());
+            System.setProperty("surge.data-dir", dataDir.toString());
+            System.setProperty("surge.kafka.port", String.valueOf(kafkaPort));
+            System.setProperty("quarkus.http.port", String.valueOf(port));
+            if (bootstrapServers != null) {
+                System.setProperty("surge.kafka.bootstrap-servers", bootstrapServers);
+            }
+            Quarkus.run(Running.class);
+            return 0;
+        }
+    }
+
+    private static ResourceSet load(Path file) {
+        try {
+            return ResourceLoader.load(file);
+        } catch (InvalidResourcesException e) {
+            System.err.println("surge: " + file + " cannot be used:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return null;
+        }
+    }
+
+    /** Runs until Ctrl-C; {@link SurgeRuntime} did the work on start-up. */
+    public static class Running implements QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            Quarkus.waitForExit();
+            return 0;
+        }
+    }
+}

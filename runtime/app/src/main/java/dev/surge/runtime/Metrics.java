@@ -1,0 +1,28 @@
+package dev.surge.runtime;
+
+/**
+ * Names of Surge's meters, as exposed on {@code /q/metrics} (Prometheus turns dots into underscores and
+ * adds {@code _total} to counters, e.g. {@code surge_ingress_events_total}).
+ */
+public final class Metrics {
+    private Metrics() {
+    }
+
+    /** Events accepted by the ingress and acknowledged by Kafka; tags: namespace, broker. */
+    public static final String INGRESS_EVENTS = "surge.ingress.events";
+    /** Requests the ingress refused; tags: namespace, broker, status. */
+    public static final String INGRESS_REJECTED = "surge.ingress.rejected";
+    /** Time from a request's arrival to its 202; tags: namespace, broker. */
+    public static final String INGRESS_LATENCY = "surge.ingress.latency";
+
+    /** Events delivered with a 2xx answer; tags: namespace, trigger. */
+    public static final String DISPATCH_DELIVERED = "surge.dispatch.delivered";
+    /** Failed delivery attempts that will be tried again; tags: namespace, trigger. */
+    public static final String DISPATCH_RETRIED = "surge.dispatch.retried";
+    /** Events of the broker a trigger's filter passed over; tags: namespace, trigger. */
+    public static final String DISPATCH_FILTERED = "surge.dispatch.filtered";
+    /** Reply events published back to the broker; tags: namespace, trigger. */
+    public static final String DISPATCH_REPLIES = "surge.dispatch.replies";
+    /** Time of one delivery attempt; tags: namespace, trigger. */
+    public static final String DISPATCH_LATENCY = "surge.dispatch.latency";
+}

@@ -1,0 +1,65 @@
+package dev.surge.runtime;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Settings of the runtime, read by Quarkus from system properties, environment variables
+ * ({@code SURGE_DATA_DIR} …) and {@code application.properties}. The {@code surge} command sets them from
+ * its options.
+ */
+@ConfigMapping(prefix = "surge")
+public interface SurgeConfig {
+
+    /** The resource file (Brokers, Functions, Triggers). */
+    @WithDefault("surge.yaml")
+    Path configFile();
+
+    /** Folder of local mode's state: the embedded Kafka's data and the functions' logs. */
+    @WithDefault(".surge")
+    Path dataDir();
+
+    Kafka kafka();
+
+    Ingress ingress();
+
+    Functions functions();
+
+    interface Kafka {
+        /**
+         * An existing Kafka cluster to use instead of the embedded broker. Unset: local mode starts its
+         * own broker. The standard {@code kafka.bootstrap.servers} property is honoured too.
+         */
+        Optional<String> bootstrapServers();
+
+        /** Client port of the embedded broker; 0 picks a free port. */
+        @WithDefault("19092")
+        int port();
+
+        /** Longest wait for Kafka to acknowledge an event before the ingress answers 503. */
+        @WithDefault("2s")
+        Duration timeout();
+    }
+
+    interface Ingress {
+        /** Largest request body the ingress accepts, in bytes; larger requests get 413. */
+        @WithDefault("1048576")
+        int maxRequestBytes();
+    }
+
+    interface Functions {
+        /** Whether local mode starts the Functions of the resource file as processes. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Java launcher for function processes; default: the one running Surge. */
+        Optional<String> java();
+
+        /** Longest wait for a function process to become ready. */
+        @WithDefault("60s")
+        Duration startTimeout();
+    }
+}
