@@ -1,0 +1,111 @@
+package dev.surge.runtime.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Everything the runtime's integration tests share: a {@link RecordingSink} for URI triggers and a resource
+ * file naming it, the example functions as real processes, and local mode's embedded Kafka with its data
+ * under {@code target/}. One Surge instance serves all test classes.
+ */
+public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager {
+    public static final String NAMESPACE = "test";
+    public static final String BROKER = "events";
+    public static final String TOPIC = "surge.test.events";
+    public static final String[] FILTER_TRIGGERS = {"by-attributes", "by-exact", "by-prefix", "by-suffix", "by-all",
+            "by-any", "by-not", "by-cesql"};
+
+    private static RecordingSink sink;
+
+    public static RecordingSink sink() {
+        return sink;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Path dir = Path.of("target", "surge-it").toAbsolutePath();
+        deleteRecursively(dir);
+        Path functions = Path.of(System.getProperty("test.functions.dir", "../../functions")).toAbsolutePath().normalize();
+        for (String app : new String[] {"greeter", "orders"}) {
+            if (!Files.exists(functions.resolve(app).resolve("target/quarkus-app/quarkus-run.jar"))) {
+                throw new IllegalStateException("function " + app + " is not built under " + functions
+                        + "; run the tests from the repository root: ./mvnw verify");
+            }
+        }
+        try {
+            sink = new RecordingSink();
+            Files.createDirectories(dir);
+            Path file = dir.resolve("surge.yaml");
+            Files.writeString(file, resources(functions));
+            return Map.of(
+                    "surge.config-file", file.toString(),
+                    "surge.data-dir", dir.resolve("data").toString(),
+                    "surge.ingress.max-request-bytes", String.valueOf(64 * 1024));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String resources(Path functions) {
+        StringBuilder y = new StringBuilder();
+        y.append(doc("Broker", BROKER, "partitions: 3"));
+        y.append(doc("Trigger", "all-events", "broker: events\nuri: " + sink.url("/all")));
+        String[][] filters = {
+                {"by-attributes", "filter: {attributes: {type: test.attr, region: eu}}"},
+                {"by-exact", "filters: [{exact: {type: test.exact}}]"},
+                {"by-prefix", "filters: [{prefix: {type: test.prefix.}}]"},
+                {"by-suffix", "filters: [{exact: {type: test.suffix}}, {suffix: {subject: .pdf}}]"},
+                {"by-all", "filters: [{all: [{exact: {type: test.all}}, {exact: {tier: gold}}]}]"},
+                {"by-any", "filters: [{any: [{exact: {type: test.any.a}}, {exact: {type: test.any.b}}]}]"},
+                {"by-not", "filters: [{prefix: {type: test.not}}, {not: {exact: {type: test.not.skip}}}]"},
+                {"by-cesql", "filters: [{cesql: \"type = 'test.cesql' AND amount > 100\"}]"}};
+        for (String[] f : filters) {
+            y.append(doc("Trigger", f[0], "broker: events\n" + f[1] + "\nuri: " + sink.url("/" + f[0])));
+        }
+        String greeter = functions.resolve("greeter/target/quarkus-app").toString();
+        String orders = functions.resolve("orders/target/quarkus-app").toString();
+        y.append(doc("Function", "greeter", "path: " + greeter + "\nenv: {GREETING: Hi}"));
+        y.append(doc("Trigger", "greet", "broker: events\nfilters: [{exact: {type: dev.surge.greet}}]\nfunction: greeter"));
+        String[][] chain = {{"payment", "shop.order.placed"}, {"inventory", "shop.payment.completed"},
+                {"confirmation", "shop.inventory.reserved"}};
+        for (String[] step : chain) {
+            y.append(doc("Function", step[0], "path: " + orders));
+            y.append(doc("Trigger", step[0] + "-step", "broker: events\nfilters: [{exact: {type: " + step[1]
+                    + "}}]\nfunction: " + step[0]));
+        }
+        return y.toString();
+    }
+
+    private static String doc(String kind, String name, String spec) {
+        return "apiVersion: surge.dev/v1alpha1\nkind: " + kind + "\nmetadata: {name: " + name + ", namespace: "
+                + NAMESPACE + "}\nspec:\n  " + spec.replace("\n", "\n  ") + "\n---\n";
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (sink != null) {
+                sink.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
