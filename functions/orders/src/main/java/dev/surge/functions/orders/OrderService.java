@@ -25,7 +25,8 @@ public class OrderService {
     }
 
     public Order confirm(Order order) {
-        order.confirmation = "Order " + order.orderId + " confirmed for " + order.customer + ", total " + order.total;
+        order.confirmation = "Order " + order.orderId + " confirmed for " + order.customer + ", total "
+                + order.total.setScale(2, java.math.RoundingMode.HALF_UP);
         LOG.infof("confirmed order %s", order.orderId);
         return order.step("confirmation");
     }
