@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Surge's HTTP ingress vs Kafka's own producer, on the same embedded broker, in one run.
+#   bench/ingress.sh            (DURATION=15s RECORDS=300000 by default)
+# Prints each rate and its ratio to the producer's rate. Bounded: every load runs for DURATION, the
+# producer sends RECORDS records; the broker and all it wrote are deleted at the end.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+DURATION=${DURATION:-15s}
+RECORDS=${RECORDS:-300000}
+BATCH=${BATCH:-100}
+need_tools
+
+start_surge "apiVersion: surge.dev/v1alpha1
+kind: Broker
+metadata: {name: ingress, namespace: bench}
+spec: {partitions: 3}"
+url="http://localhost:$HTTP_PORT/bench/ingress"
+data=$(python3 -c 'print("x" * 1022)')   # with the quotes: 1 KiB of JSON data
+
+echo "== Kafka's producer: $RECORDS records of 1 KiB, acks=all"
+out=$(java -cp "$KAFKA_TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic surge.bench.ingress \
+  --num-records "$RECORDS" --record-size 1024 --throughput -1 \
+  --producer-props bootstrap.servers=localhost:$KAFKA_PORT acks=all linger.ms=5 batch.size=131072 | tail -1)
+echo "$out"
+producer=$(echo "$out" | sed -E 's/.* records sent, ([0-9.]+) records\/sec.*/\1/')
+
+cat > "$WORK/binary.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["ce-specversion"] = "1.0"
+wrk.headers["ce-id"] = "bench-1"
+wrk.headers["ce-source"] = "/bench"
+wrk.headers["ce-type"] = "bench.event"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '"$data"'
+LUA
+python3 - "$WORK/batch.json" "$BATCH" <<'PY'
+import json, sys
+events = [{"specversion": "1.0", "id": f"bench-{i}", "source": "/bench", "type": "bench.event",
+           "datacontenttype": "application/json", "data": "x" * 1022} for i in range(int(sys.argv[2]))]
+open(sys.argv[1], "w").write(json.dumps(events))
+PY
+cat > "$WORK/batch.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/cloudevents-batch+json"
+local f = io.open("$WORK/batch.json", "r"); wrk.body = f:read("*a"); f:close()
+LUA
+
+run_wrk() { # connections script → prints "rps p50 p99 non2xx"
+  local o; o=$(wrk -t2 -c"$1" -d"$DURATION" --latency -s "$2" "$url")
+  echo "$o" >&2
+  local rps p50 p99 bad
+  rps=$(echo "$o" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$o" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$o" | awk '$1=="99%" {print $2}')
+  bad=$(echo "$o" | awk '/Non-2xx/ {print $5}'); bad=${bad:-0}
+  echo "$rps $p50 $p99 $bad"
+}
+
+echo "== warm-up (not counted)"
+wrk -t2 -c32 -d5s -s "$WORK/binary.lua" "$url" >/dev/null
+declare -A RPS P50 P99
+for c in 32 128; do
+  echo "== Surge ingress, binary mode, 1 KiB, $c connections"
+  read -r RPS[$c] P50[$c] P99[$c] bad < <(run_wrk "$c" "$WORK/binary.lua")
+  [ "$bad" = 0 ] || echo "WARNING: $bad responses were not 2xx"
+done
+echo "== Surge ingress, batched mode, $BATCH events of 1 KiB per request, 32 connections"
+read -r brps bp50 bp99 bad < <(run_wrk 32 "$WORK/batch.lua")
+[ "$bad" = 0 ] || echo "WARNING: $bad responses were not 2xx"
+bevents=$(python3 -c "print(round($brps * $BATCH))")
+
+echo
+echo "RESULTS ($(nproc) cores, $(date -u +%F))"
+printf '%-44s %12s %8s %8s %7s\n' "what" "rate/s" "p50" "p99" "ratio"
+printf '%-44s %12.0f %8s %8s %7s\n' "Kafka producer (1 KiB, acks=all)" "$producer" "-" "-" "1.00"
+for c in 32 128; do
+  printf '%-44s %12.0f %8s %8s %7s\n' "Surge binary, $c connections (req/s)" "${RPS[$c]}" "${P50[$c]}" "${P99[$c]}" "$(ratio "${RPS[$c]}" "$producer")"
+done
+printf '%-44s %12.0f %8s %8s %7s\n' "Surge batched x$BATCH, 32 connections (events/s)" "$bevents" "$bp50" "$bp99" "$(ratio "$bevents" "$producer")"
