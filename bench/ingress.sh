@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Surge's HTTP ingress vs Kafka's own producer, on the same embedded broker, in one run.
-#   bench/ingress.sh            (DURATION=15s RECORDS=300000 by default)
+#   bench/ingress.sh            (DURATION=15s RECORDS=1000000 by default; about 2 GB written, then deleted)
 # Prints each rate and its ratio to the producer's rate. Bounded: every load runs for DURATION, the
 # producer sends RECORDS records; the broker and all it wrote are deleted at the end.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-15s}
-RECORDS=${RECORDS:-300000}
+RECORDS=${RECORDS:-1000000}
 BATCH=${BATCH:-100}
 need_tools
 
