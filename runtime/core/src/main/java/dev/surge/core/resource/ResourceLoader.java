@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.surge.core.delivery.BackoffPolicy;
+import dev.surge.core.delivery.DeadLetterSink;
+import dev.surge.core.delivery.DeliverySpec;
+import dev.surge.core.delivery.Ordering;
 import dev.surge.core.filter.FilterException;
 import dev.surge.core.filter.TriggerFilter;
 import dev.surge.core.filter.TriggerFilters;
@@ -34,6 +38,7 @@ import java.util.regex.Pattern;
 public final class ResourceLoader {
     public static final String API_VERSION = "surge.dev/v1alpha1";
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ResourceLoader() {
@@ -215,7 +220,7 @@ public final class ResourceLoader {
         }
 
         private void trigger(Metadata metadata, JsonNode spec) {
-            unknownFields(spec, "spec.", Set.of("broker", "filter", "filters", "function", "uri"));
+            unknownFields(spec, "spec.", Set.of("broker", "filter", "filters", "function", "uri", "delivery"));
             String broker = string(spec, "broker");
             if (broker == null) {
                 problem("spec.broker", "is required: the name of the broker whose events this trigger routes");
@@ -237,25 +242,108 @@ public final class ResourceLoader {
             }
             String function = string(spec, "function");
             String uriText = string(spec, "uri");
-            URI uri = null;
             if ((function == null) == (uriText == null)) {
                 problem("spec.function", "give exactly one target: 'function' (a Function's name) or 'uri'");
             }
-            if (uriText != null) {
-                try {
-                    uri = new URI(uriText);
-                    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                        problem("spec.uri", "'" + uriText + "' must be an absolute http or https URL");
-                    }
-                } catch (URISyntaxException e) {
-                    problem("spec.uri", "'" + uriText + "' is not a URL: " + e.getReason());
-                }
-            }
+            URI uri = uriText == null ? null : httpUrl(uriText, "spec.uri");
+            DeliverySpec delivery = delivery(spec.get("delivery"));
             if (metadata != null) {
-                Trigger trigger = new Trigger(metadata, broker, filter, function, uri);
+                Trigger trigger = new Trigger(metadata, broker, filter, function, uri, delivery);
                 triggers.add(trigger);
                 triggerDocuments.put(trigger, document);
             }
+        }
+
+        private URI httpUrl(String text, String field) {
+            try {
+                URI uri = new URI(text);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problem(field, "'" + text + "' must be an absolute http or https URL");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                problem(field, "'" + text + "' is not a URL: " + e.getReason());
+                return null;
+            }
+        }
+
+        private DeliverySpec delivery(JsonNode node) {
+            DeliverySpec d = DeliverySpec.DEFAULT;
+            if (node == null || node.isNull()) {
+                return d;
+            }
+            if (!node.isObject()) {
+                problem("spec.delivery", "must be a mapping");
+                return d;
+            }
+            String at = "spec.delivery.";
+            unknownFields(node, at, Set.of("retry", "backoffPolicy", "backoffDelay", "backoffCap", "timeout",
+                    "deadLetterSink", "ordering", "maxInFlight"));
+            int retry = integer(node, "retry", at, d.retry(), 0, 1000);
+            BackoffPolicy policy = choice(node, "backoffPolicy", at, BackoffPolicy.class, d.backoffPolicy());
+            Duration delay = duration(node, "backoffDelay", at, d.backoffDelay());
+            Duration cap = duration(node, "backoffCap", at, d.backoffCap());
+            Duration timeout = duration(node, "timeout", at, d.timeout());
+            if (cap.compareTo(delay) < 0) {
+                problem(at + "backoffCap", "must not be shorter than backoffDelay (" + delay + ")");
+            }
+            Ordering ordering = choice(node, "ordering", at, Ordering.class, d.ordering());
+            int maxInFlight = integer(node, "maxInFlight", at, d.maxInFlight(), 1, 10_000);
+            return new DeliverySpec(retry, policy, delay, cap, timeout, deadLetterSink(node.get("deadLetterSink")),
+                    ordering, maxInFlight);
+        }
+
+        private DeadLetterSink deadLetterSink(JsonNode node) {
+            String field = "spec.delivery.deadLetterSink";
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject() || node.size() != 1) {
+                problem(field, "must have exactly one of topic, uri, function");
+                return null;
+            }
+            unknownFields(node, field + ".", Set.of("topic", "uri", "function"));
+            String kind = node.fieldNames().next();
+            JsonNode value = node.get(kind);
+            if (!value.isTextual() || value.asText().isBlank()) {
+                problem(field + "." + kind, "must be a non-empty string");
+                return null;
+            }
+            String text = value.asText();
+            switch (kind) {
+                case "topic" -> {
+                    if (!KAFKA_TOPIC.matcher(text).matches() || text.equals(".") || text.equals("..")) {
+                        problem(field + ".topic", "'" + text + "' is not a valid Kafka topic name (letters, digits, '.', '_', '-')");
+                        return null;
+                    }
+                    return new DeadLetterSink.Topic(text);
+                }
+                case "uri" -> {
+                    URI uri = httpUrl(text, field + ".uri");
+                    return uri == null ? null : new DeadLetterSink.Uri(uri);
+                }
+                case "function" -> {
+                    return new DeadLetterSink.Function(text);
+                }
+                default -> {
+                    return null; // reported as an unknown field
+                }
+            }
+        }
+
+        private <E extends Enum<E>> E choice(JsonNode node, String key, String prefix, Class<E> type, E fallback) {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(v.asText())) {
+                    return e;
+                }
+            }
+            problem(prefix + key, "'" + v.asText() + "' is not one of " + java.util.Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList());
+            return fallback;
         }
 
         private void checkReferences() {
@@ -267,12 +355,20 @@ public final class ResourceLoader {
                         .noneMatch(b -> b.namespace().equals(t.namespace()) && b.name().equals(t.broker()))) {
                     problem("spec.broker", "no Broker named '" + t.broker() + "' in namespace '" + t.namespace() + "'");
                 }
-                if (t.function() != null && functions.stream()
-                        .noneMatch(f -> f.namespace().equals(t.namespace()) && f.name().equals(t.function()))) {
+                if (t.function() != null && !hasFunction(t.namespace(), t.function())) {
                     problem("spec.function", "no Function named '" + t.function() + "' in namespace '"
                             + t.namespace() + "'");
                 }
+                if (t.delivery().deadLetterSink() instanceof DeadLetterSink.Function f
+                        && !hasFunction(t.namespace(), f.name())) {
+                    problem("spec.delivery.deadLetterSink.function", "no Function named '" + f.name()
+                            + "' in namespace '" + t.namespace() + "'");
+                }
             }
+        }
+
+        private boolean hasFunction(String namespace, String name) {
+            return functions.stream().anyMatch(f -> f.namespace().equals(namespace) && f.name().equals(name));
         }
 
         private String string(JsonNode spec, String key) {
@@ -288,18 +384,26 @@ public final class ResourceLoader {
         }
 
         private int integer(JsonNode spec, String key, int fallback, int min, int max) {
+            return integer(spec, key, "spec.", fallback, min, max);
+        }
+
+        private int integer(JsonNode spec, String key, String prefix, int fallback, int min, int max) {
             JsonNode v = spec.get(key);
             if (v == null || v.isNull()) {
                 return fallback;
             }
             if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
-                problem("spec." + key, "must be a whole number from " + min + " to " + max + ", not '" + v.asText() + "'");
+                problem(prefix + key, "must be a whole number from " + min + " to " + max + ", not '" + v.asText() + "'");
                 return fallback;
             }
             return v.asInt();
         }
 
         private Duration duration(JsonNode spec, String key, Duration fallback) {
+            return duration(spec, key, "spec.", fallback);
+        }
+
+        private Duration duration(JsonNode spec, String key, String prefix, Duration fallback) {
             JsonNode v = spec.get(key);
             if (v == null || v.isNull()) {
                 return fallback;
@@ -307,12 +411,12 @@ public final class ResourceLoader {
             try {
                 Duration d = Duration.parse(v.asText());
                 if (d.isNegative() || d.isZero()) {
-                    problem("spec." + key, "must be a positive duration");
+                    problem(prefix + key, "must be a positive duration");
                     return fallback;
                 }
                 return d;
             } catch (DateTimeParseException e) {
-                problem("spec." + key, "'" + v.asText() + "' is not an ISO-8601 duration such as PT30S, PT1H or P7D");
+                problem(prefix + key, "'" + v.asText() + "' is not an ISO-8601 duration such as PT30S, PT1H or P7D");
                 return fallback;
             }
         }

@@ -1,5 +1,6 @@
 package dev.surge.core.resource;
 
+import dev.surge.core.delivery.DeliverySpec;
 import dev.surge.core.filter.TriggerFilter;
 import java.net.URI;
 
@@ -10,8 +11,10 @@ import java.net.URI;
  * @param filter   the compiled {@code filter} and {@code filters} of the spec; all must match
  * @param function the target function's name, or null when {@link #uri()} is the target
  * @param uri      an absolute http(s) URL, or null when {@link #function()} is the target
+ * @param delivery retries, dead letters and ordering
  */
-public record Trigger(Metadata metadata, String broker, TriggerFilter filter, String function, URI uri) {
+public record Trigger(Metadata metadata, String broker, TriggerFilter filter, String function, URI uri,
+        DeliverySpec delivery) {
 
     public String name() {
         return metadata.name();

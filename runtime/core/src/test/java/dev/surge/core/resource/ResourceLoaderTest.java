@@ -3,6 +3,10 @@ package dev.surge.core.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.surge.core.delivery.BackoffPolicy;
+import dev.surge.core.delivery.DeadLetterSink;
+import dev.surge.core.delivery.DeliverySpec;
+import dev.surge.core.delivery.Ordering;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.nio.file.Path;
@@ -123,7 +127,43 @@ class ResourceLoaderTest {
                         "document 2 (Trigger/t): spec.filters[0].cesql: cannot parse"),
                 Arguments.of(broker + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\n"
                         + "spec: {broker: default, uri: 'http://x', filter: {type: a}}\n",
-                        "spec.filter.type: unknown field; known fields here: attributes"));
+                        "spec.filter.type: unknown field; known fields here: attributes"),
+                Arguments.of(trigger("{retry: -1}"), "spec.delivery.retry: must be a whole number from 0 to 1000"),
+                Arguments.of(trigger("{backoffPolicy: fibonacci}"),
+                        "spec.delivery.backoffPolicy: 'fibonacci' is not one of [linear, exponential]"),
+                Arguments.of(trigger("{backoffDelay: 1s}"), "spec.delivery.backoffDelay: '1s' is not an ISO-8601 duration"),
+                Arguments.of(trigger("{timeout: PT0S}"), "spec.delivery.timeout: must be a positive duration"),
+                Arguments.of(trigger("{backoffDelay: PT10S, backoffCap: PT1S}"),
+                        "spec.delivery.backoffCap: must not be shorter than backoffDelay"),
+                Arguments.of(trigger("{ordering: fifo}"), "spec.delivery.ordering: 'fifo' is not one of [unordered, ordered, keyed]"),
+                Arguments.of(trigger("{maxInFlight: 0}"), "spec.delivery.maxInFlight: must be a whole number from 1 to 10000"),
+                Arguments.of(trigger("{deadLetterSink: {topic: 'a b'}}"),
+                        "spec.delivery.deadLetterSink.topic: 'a b' is not a valid Kafka topic name"),
+                Arguments.of(trigger("{deadLetterSink: {topic: dlq, uri: 'http://x'}}"),
+                        "spec.delivery.deadLetterSink: must have exactly one of topic, uri, function"),
+                Arguments.of(trigger("{deadLetterSink: {function: ghost}}"),
+                        "spec.delivery.deadLetterSink.function: no Function named 'ghost'"),
+                Arguments.of(trigger("{deadLetterSink: {uri: 'mailto:x@y'}}"),
+                        "spec.delivery.deadLetterSink.uri: 'mailto:x@y' must be an absolute http or https URL"),
+                Arguments.of(trigger("{retries: 3}"), "spec.delivery.retries: unknown field"));
+    }
+
+    private static String trigger(String delivery) {
+        return "apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: default}\n---\n"
+                + "apiVersion: surge.dev/v1alpha1\nkind: Trigger\nmetadata: {name: t}\n"
+                + "spec: {broker: default, uri: 'http://x', delivery: " + delivery + "}\n";
+    }
+
+    @Test
+    void readsDeliverySettingsWithDefaults() throws Exception {
+        ResourceSet set = ResourceLoader.parse(trigger("{retry: 2, backoffPolicy: linear, backoffDelay: PT0.5S,"
+                + " timeout: PT5S, deadLetterSink: {topic: orders.dlq}, ordering: keyed}"), "s.yaml", BASE);
+        DeliverySpec d = set.triggers().get(0).delivery();
+        assertThat(d).isEqualTo(new DeliverySpec(2, BackoffPolicy.LINEAR, Duration.ofMillis(500),
+                DeliverySpec.DEFAULT.backoffCap(), Duration.ofSeconds(5), new DeadLetterSink.Topic("orders.dlq"),
+                Ordering.KEYED, DeliverySpec.DEFAULT.maxInFlight()));
+        ResourceSet plain = ResourceLoader.parse(VALID, "s.yaml", BASE);
+        assertThat(plain.triggers().get(0).delivery()).isEqualTo(DeliverySpec.DEFAULT);
     }
 
     @ParameterizedTest(name = "{1}")

@@ -1,0 +1,35 @@
+package dev.surge.core.delivery;
+
+import java.util.TreeSet;
+
+/**
+ * The committable offset of one partition while its events finish out of order: the offset below which
+ * every tracked event is done. Offsets must be tracked in increasing order. Not thread-safe.
+ */
+public final class OffsetTracker {
+    private final TreeSet<Long> pending = new TreeSet<>();
+    private long next = -1;
+
+    /** An event at {@code offset} was taken from Kafka and is not finished yet. */
+    public void track(long offset) {
+        if (offset < next) {
+            throw new IllegalArgumentException("offset " + offset + " tracked after " + (next - 1));
+        }
+        pending.add(offset);
+        next = offset + 1;
+    }
+
+    /** The event at {@code offset} is finished: delivered, dead-lettered, or not wanted by the filter. */
+    public void done(long offset) {
+        pending.remove(offset);
+    }
+
+    /** The offset to commit (the next one to read after a restart), or -1 when nothing was tracked. */
+    public long committable() {
+        return pending.isEmpty() ? next : pending.first();
+    }
+
+    public int pendingCount() {
+        return pending.size();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.surge.core.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class OffsetTrackerTest {
+
+    @Test
+    void commitsOnlyUpToTheFirstUnfinishedEvent() {
+        OffsetTracker t = new OffsetTracker();
+        assertThat(t.committable()).isEqualTo(-1);
+        for (long o = 10; o < 15; o++) {
+            t.track(o);
+        }
+        assertThat(t.committable()).isEqualTo(10);
+        t.done(11);
+        t.done(13);
+        assertThat(t.committable()).isEqualTo(10);
+        t.done(10);
+        assertThat(t.committable()).isEqualTo(12);
+        t.done(12);
+        assertThat(t.committable()).isEqualTo(14);
+        t.done(14);
+        assertThat(t.committable()).isEqualTo(15);
+        assertThat(t.pendingCount()).isZero();
+    }
+
+    @Test
+    void gapsInOffsetsAreSkipped() {
+        OffsetTracker t = new OffsetTracker();
+        t.track(3);
+        t.track(7);
+        t.done(3);
+        assertThat(t.committable()).isEqualTo(7);
+        t.done(7);
+        assertThat(t.committable()).isEqualTo(8);
+    }
+
+    @Test
+    void offsetsMustGrow() {
+        OffsetTracker t = new OffsetTracker();
+        t.track(5);
+        assertThatThrownBy(() -> t.track(4)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
