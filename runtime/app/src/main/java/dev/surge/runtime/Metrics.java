@@ -17,12 +17,17 @@ public final class Metrics {
 
     /** Events delivered with a 2xx answer; tags: namespace, trigger. */
     public static final String DISPATCH_DELIVERED = "surge.dispatch.delivered";
+    /** Events given up on and sent to the dead-letter sink; tags: namespace, trigger, sink (topic, uri,
+     * function, or none when the trigger has no sink and the event was only logged). */
+    public static final String DISPATCH_DEAD_LETTERED = "surge.dispatch.dead.lettered";
+    /** Deliveries of a trigger in flight now, retries waiting included; tags: namespace, trigger. */
+    public static final String DISPATCH_IN_FLIGHT = "surge.dispatch.in.flight";
     /** Failed delivery attempts that will be tried again; tags: namespace, trigger. */
     public static final String DISPATCH_RETRIED = "surge.dispatch.retried";
     /** Events of the broker a trigger's filter passed over; tags: namespace, trigger. */
     public static final String DISPATCH_FILTERED = "surge.dispatch.filtered";
     /** Reply events published back to the broker; tags: namespace, trigger. */
     public static final String DISPATCH_REPLIES = "surge.dispatch.replies";
-    /** Time of one delivery attempt; tags: namespace, trigger. */
+    /** Time of one delivery attempt, from sending to the answer; tags: namespace, trigger. */
     public static final String DISPATCH_LATENCY = "surge.dispatch.latency";
 }

@@ -61,6 +61,7 @@ public class SurgeRuntime {
         }
         kafka = KafkaCluster.open(config, config.kafka().bootstrapServers().or(() -> kafkaBootstrapServers));
         kafka.ensureTopics(resources.brokers());
+        kafka.ensureDeadLetterTopics(resources);
         Path dataDir = config.dataDir().toAbsolutePath();
         functions = new FunctionSupervisor(config.functions().java().orElse(currentJava()), dataDir.resolve("functions"),
                 config.functions().startTimeout());
@@ -71,7 +72,7 @@ public class SurgeRuntime {
         FunctionEndpoints endpoints = functions;
         for (Trigger trigger : resources.triggers()) {
             TriggerDispatcher d = new TriggerDispatcher(trigger, kafka.bootstrapServers(), kafka.producer(), sender,
-                    endpoints, registry);
+                    endpoints, registry, vertx);
             dispatchers.add(d);
             d.start();
         }

@@ -1,16 +1,23 @@
 package dev.surge.runtime.dispatch;
 
 import io.cloudevents.CloudEvent;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The answer of a target to one delivery.
  *
- * @param status    HTTP status
- * @param reply     the CloudEvent carried by a 2xx answer, or null
- * @param bodyStart the first characters of the answer's body, for errors and dead letters
+ * @param status     HTTP status
+ * @param reply      the CloudEvent carried by a 2xx answer, or null
+ * @param bodyStart  the first bytes of the answer's body, for logs and dead letters
+ * @param retryAfter the answer's {@code Retry-After}, when it had one
  */
-public record DeliveryResult(int status, CloudEvent reply, String bodyStart) {
+public record DeliveryResult(int status, CloudEvent reply, byte[] bodyStart, Optional<Duration> retryAfter) {
     public boolean isSuccess() {
         return status >= 200 && status < 300;
+    }
+
+    public String bodyText() {
+        return new String(bodyStart, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -4,15 +4,18 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /** {@link EventSender} on the Vert.x web client: keep-alive connections, non-blocking. */
@@ -30,17 +33,14 @@ public final class VertxEventSender implements EventSender {
     }
 
     @Override
-    public CompletionStage<DeliveryResult> send(URI target, CloudEvent event, Duration timeout) {
+    public Future<DeliveryResult> send(URI target, CloudEvent event, Duration timeout) {
         var request = client.postAbs(target.toString()).timeout(timeout.toMillis());
-        return VertxMessageFactory.createWriter(request).writeBinary(event)
-                .map(VertxEventSender::result)
-                .toCompletionStage();
+        return VertxMessageFactory.createWriter(request).writeBinary(event).map(VertxEventSender::result);
     }
 
     private static DeliveryResult result(HttpResponse<Buffer> response) {
         Buffer body = response.body();
-        String start = body == null ? "" : new String(body.getBytes(0, Math.min(body.length(), BODY_START)),
-                StandardCharsets.UTF_8);
+        byte[] start = body == null ? new byte[0] : body.getBytes(0, Math.min(body.length(), BODY_START));
         CloudEvent reply = null;
         int status = response.statusCode();
         if (status >= 200 && status < 300 && carriesEvent(response)) {
@@ -52,7 +52,25 @@ public final class VertxEventSender implements EventSender {
                         e.getMessage());
             }
         }
-        return new DeliveryResult(status, reply, start);
+        return new DeliveryResult(status, reply, start, retryAfter(response.getHeader("Retry-After")));
+    }
+
+    /** {@code Retry-After} in seconds or as an HTTP date (RFC 9110, 10.2.3). */
+    static Optional<Duration> retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     private static boolean carriesEvent(HttpResponse<Buffer> response) {

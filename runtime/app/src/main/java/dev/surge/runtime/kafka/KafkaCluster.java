@@ -1,7 +1,10 @@
 package dev.surge.runtime.kafka;
 
 import dev.surge.core.KafkaNames;
+import dev.surge.core.delivery.DeadLetterSink;
 import dev.surge.core.resource.Broker;
+import dev.surge.core.resource.ResourceSet;
+import dev.surge.core.resource.Trigger;
 import dev.surge.kafka.EmbeddedKafka;
 import dev.surge.runtime.SurgeConfig;
 import java.util.List;
@@ -87,17 +90,30 @@ public final class KafkaCluster implements AutoCloseable {
     /** Creates the topic of every broker that lacks one; existing topics are left as they are. */
     public void ensureTopics(List<Broker> brokers) throws InterruptedException {
         for (Broker b : brokers) {
-            NewTopic topic = new NewTopic(KafkaNames.brokerTopic(b.namespace(), b.name()), b.partitions(),
-                    b.replicationFactor())
-                    .configs(Map.of("retention.ms", String.valueOf(b.retention().toMillis())));
-            try {
-                admin.createTopics(List.of(topic)).all().get();
-                LOG.infof("created topic %s (%d partitions)", topic.name(), b.partitions());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
-                            e.getCause());
-                }
+            create(new NewTopic(KafkaNames.brokerTopic(b.namespace(), b.name()), b.partitions(), b.replicationFactor())
+                    .configs(Map.of("retention.ms", String.valueOf(b.retention().toMillis()))), b.partitions());
+        }
+    }
+
+    /** Creates the dead-letter topics triggers name, like the topic of their broker. */
+    public void ensureDeadLetterTopics(ResourceSet resources) throws InterruptedException {
+        for (Trigger t : resources.triggers()) {
+            if (t.delivery().deadLetterSink() instanceof DeadLetterSink.Topic dlq) {
+                Broker b = resources.broker(t.namespace(), t.broker()).orElseThrow();
+                create(new NewTopic(dlq.name(), b.partitions(), b.replicationFactor())
+                        .configs(Map.of("retention.ms", String.valueOf(b.retention().toMillis()))), b.partitions());
+            }
+        }
+    }
+
+    private void create(NewTopic topic, int partitions) throws InterruptedException {
+        try {
+            admin.createTopics(List.of(topic)).all().get();
+            LOG.infof("created topic %s (%d partitions)", topic.name(), partitions);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
+                        e.getCause());
             }
         }
     }

@@ -1,0 +1,116 @@
+package dev.surge.runtime.dispatch;
+
+import dev.surge.core.delivery.DeadLetterSink;
+import dev.surge.core.resource.Trigger;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends events a trigger gave up on to its dead-letter sink. The event keeps every attribute and its data
+ * and gains these extensions:
+ * <ul>
+ * <li>{@value #DESTINATION}: the URL the last attempt went to;</li>
+ * <li>{@value #CODE}: the last HTTP status (absent when no answer came);</li>
+ * <li>{@value #ATTEMPTS}: attempts made;</li>
+ * <li>{@value #REASON}: why Surge gave up, e.g. {@code status 500 after 4 attempts};</li>
+ * <li>{@value #TRIGGER}: {@code <namespace>/<trigger>};</li>
+ * <li>{@value #DATA}: the first KiB of the last answer's body (binary, base64 in text encodings).</li>
+ * </ul>
+ * A sink that fails is tried again until it takes the event: the offset stays uncommitted meanwhile, so
+ * nothing is lost. With no sink the event is logged and counted and the trigger moves on.
+ */
+final class DeadLetters {
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+    static final String DESTINATION = "surgeerrordest";
+    static final String CODE = "surgeerrorcode";
+    static final String ATTEMPTS = "surgeerrorattempts";
+    static final String REASON = "surgeerrorreason";
+    static final String TRIGGER = "surgeerrortrigger";
+    static final String DATA = "surgeerrordata";
+
+
+    private final Trigger trigger;
+    private final DeadLetterSink sink;
+    private final EventSender sender;
+    private final FunctionEndpoints endpoints;
+    private final Function<ProducerRecord<String, byte[]>, Future<Void>> kafka;
+    private final BiConsumer<Long, Runnable> later;
+    private final DispatchMeters meters;
+
+    DeadLetters(Trigger trigger, EventSender sender, FunctionEndpoints endpoints,
+            Function<ProducerRecord<String, byte[]>, Future<Void>> kafka, BiConsumer<Long, Runnable> later,
+            DispatchMeters meters) {
+        this.trigger = trigger;
+        this.sink = trigger.delivery().deadLetterSink();
+        this.sender = sender;
+        this.endpoints = endpoints;
+        this.kafka = kafka;
+        this.later = later;
+        this.meters = meters;
+    }
+
+    /** Completes once the sink took the event (or, with no sink, at once). */
+    Future<Void> send(CloudEvent event, URI target, DeliveryResult lastAnswer, int attempts, String reason) {
+        CloudEvent dead = annotate(event, target, lastAnswer, attempts, reason);
+        String where = sink == null ? "no dead-letter sink, dropped" : "sent to dead-letter " + sink.kind();
+        LOG.warnf("trigger %s/%s: event %s (type %s) %s; %s", trigger.namespace(), trigger.name(), event.getId(),
+                event.getType(), reason, where);
+        meters.deadLettered(sink == null ? "none" : sink.kind()).increment();
+        if (sink == null) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> done = Promise.promise();
+        deliver(dead, done);
+        return done.future();
+    }
+
+    CloudEvent annotate(CloudEvent event, URI target, DeliveryResult lastAnswer, int attempts, String reason) {
+        CloudEventBuilder b = CloudEventBuilder.from(event)
+                .withExtension(ATTEMPTS, attempts)
+                .withExtension(REASON, reason)
+                .withExtension(TRIGGER, trigger.namespace() + "/" + trigger.name());
+        if (target != null) {
+            b.withExtension(DESTINATION, target);
+        }
+        if (lastAnswer != null) {
+            b.withExtension(CODE, lastAnswer.status());
+            if (lastAnswer.bodyStart().length > 0) {
+                b.withExtension(DATA, lastAnswer.bodyStart());
+            }
+        }
+        return b.build();
+    }
+
+    private void deliver(CloudEvent dead, Promise<Void> done) {
+        Future<Void> attempt;
+        if (sink instanceof DeadLetterSink.Topic t) {
+            Object key = dead.getExtension("partitionkey");
+            attempt = kafka.apply(KafkaMessageFactory.<String>createWriter(t.name(), key == null ? null : key.toString())
+                    .writeBinary(dead));
+        } else {
+            Optional<URI> uri = sink instanceof DeadLetterSink.Uri u ? Optional.of(u.uri())
+                    : endpoints.endpoint(trigger.namespace(), ((DeadLetterSink.Function) sink).name());
+            attempt = uri.isEmpty() ? Future.failedFuture("dead-letter function has no ready replica")
+                    : sender.send(uri.get(), dead, trigger.delivery().timeout()).compose(r -> r.isSuccess()
+                            ? Future.succeededFuture() : Future.failedFuture("dead-letter sink answered " + r.status()));
+        }
+        attempt.onComplete(ar -> {
+            if (ar.succeeded()) {
+                done.complete();
+            } else {
+                LOG.warnf("trigger %s: dead-letter %s did not take event %s (%s); trying again", trigger.name(),
+                        sink.kind(), dead.getId(), ar.cause().getMessage());
+                later.accept(DeliveryEngine.HANDOFF_RETRY_MS, () -> deliver(dead, done));
+            }
+        });
+    }
+}

@@ -1,0 +1,47 @@
+package dev.surge.runtime.dispatch;
+
+import dev.surge.core.resource.Trigger;
+import dev.surge.runtime.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** The meters of one trigger, registered once (see {@link Metrics} for the names). */
+final class DispatchMeters {
+    final Counter delivered;
+    final Counter retried;
+    final Counter filtered;
+    final Counter replies;
+    final Timer latency;
+    private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final String namespace;
+    private final String trigger;
+
+    DispatchMeters(Trigger t, MeterRegistry registry, Supplier<Number> inFlight) {
+        this.registry = registry;
+        this.namespace = t.namespace();
+        this.trigger = t.name();
+        delivered = counter(Metrics.DISPATCH_DELIVERED);
+        retried = counter(Metrics.DISPATCH_RETRIED);
+        filtered = counter(Metrics.DISPATCH_FILTERED);
+        replies = counter(Metrics.DISPATCH_REPLIES);
+        latency = Timer.builder(Metrics.DISPATCH_LATENCY).tags("namespace", namespace, "trigger", trigger)
+                .publishPercentiles(0.5, 0.99).register(registry);
+        Gauge.builder(Metrics.DISPATCH_IN_FLIGHT, inFlight).tags("namespace", namespace, "trigger", trigger)
+                .register(registry);
+    }
+
+    Counter deadLettered(String sink) {
+        return deadLettered.computeIfAbsent(sink, s -> Counter.builder(Metrics.DISPATCH_DEAD_LETTERED)
+                .tags("namespace", namespace, "trigger", trigger, "sink", s).register(registry));
+    }
+
+    private Counter counter(String name) {
+        return Counter.builder(name).tags("namespace", namespace, "trigger", trigger).register(registry);
+    }
+}
