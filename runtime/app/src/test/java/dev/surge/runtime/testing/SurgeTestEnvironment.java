@@ -21,10 +21,19 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
     public static final String[] FILTER_TRIGGERS = {"by-attributes", "by-exact", "by-prefix", "by-suffix", "by-all",
             "by-any", "by-not", "by-cesql"};
 
+    public static final String DELIVERY_BROKER = "delivery";
+    public static final String DELIVERY_TOPIC = "surge.test.delivery";
+    public static final String DEAD_LETTER_TOPIC = "surge.test.dead-letters";
+
     private static RecordingSink sink;
+    private static ScriptedTarget target;
 
     public static RecordingSink sink() {
         return sink;
+    }
+
+    public static ScriptedTarget target() {
+        return target;
     }
 
     @Override
@@ -40,6 +49,7 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
         }
         try {
             sink = new RecordingSink();
+            target = new ScriptedTarget();
             Files.createDirectories(dir);
             Path file = dir.resolve("surge.yaml");
             Files.writeString(file, resources(functions));
@@ -68,6 +78,21 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
         for (String[] f : filters) {
             y.append(doc("Trigger", f[0], "broker: events\n" + f[1] + "\nuri: " + sink.url("/" + f[0])));
         }
+        y.append(doc("Broker", DELIVERY_BROKER, "partitions: 3"));
+        String dlq = "deadLetterSink: {topic: " + DEAD_LETTER_TOPIC + "}";
+        String[][] delivery = {
+                {"flaky", "test.flaky", "/flaky", "{retry: 3, backoffPolicy: exponential, backoffDelay: PT0.2S}"},
+                {"poison", "test.poison", "/always-500", "{retry: 2, backoffDelay: PT0.05S, " + dlq + "}"},
+                {"rejecting", "test.rejected", "/bad-request", "{retry: 5, backoffDelay: PT0.05S, " + dlq + "}"},
+                {"timeouts", "test.slow-once", "/slow-once", "{retry: 3, timeout: PT0.5S, backoffDelay: PT0.05S}"},
+                {"ordered", "test.ordered", "/ordered", "{ordering: ordered}"},
+                {"keyed", "test.keyed", "/keyed", "{ordering: keyed}"},
+                {"slow-function", "test.isolation", "/slow", "{}"},
+                {"fast-function", "test.isolation", "/fast", "{}"}};
+        for (String[] d : delivery) {
+            y.append(doc("Trigger", d[0], "broker: " + DELIVERY_BROKER + "\nfilters: [{exact: {type: " + d[1]
+                    + "}}]\nuri: " + target.url(d[2]) + "\ndelivery: " + d[3]));
+        }
         String greeter = functions.resolve("greeter/target/quarkus-app").toString();
         String orders = functions.resolve("orders/target/quarkus-app").toString();
         y.append(doc("Function", "greeter", "path: " + greeter + "\nenv: {GREETING: Hi}"));
@@ -92,6 +117,9 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
         try {
             if (sink != null) {
                 sink.close();
+            }
+            if (target != null) {
+                target.close();
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -1,0 +1,82 @@
+package dev.surge.runtime.testing;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server standing in for functions that misbehave in scripted ways. Each path has a
+ * {@link Script}: given how often this event id was seen on this path, it says which status to answer and
+ * after how long. Every request is recorded with its arrival time.
+ */
+public final class ScriptedTarget implements AutoCloseable {
+
+    /** What to answer to the {@code attempt}-th request (1-based) for one event id. */
+    @FunctionalInterface
+    public interface Script {
+        Answer answer(int attempt);
+    }
+
+    public record Answer(int status, long delayMs, String body) {
+        public static Answer ok() {
+            return new Answer(200, 0, "");
+        }
+
+        public static Answer after(long delayMs) {
+            return new Answer(200, delayMs, "");
+        }
+    }
+
+    public record Arrival(String path, String id, String key, long nanos, MultiMap headers, Buffer body) {
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+
+    public ScriptedTarget() throws Exception {
+        server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+            String id = req.getHeader("ce-id");
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
+            arrivals.add(new Arrival(req.path(), id, req.getHeader("ce-partitionkey"), System.nanoTime(), headers, body));
+            int n = attempts.computeIfAbsent(req.path() + "|" + id, k -> new AtomicInteger()).incrementAndGet();
+            Answer a = scripts.getOrDefault(req.path(), attempt -> Answer.ok()).answer(n);
+            Runnable respond = () -> req.response().setStatusCode(a.status()).end(a.body());
+            if (a.delayMs() > 0) {
+                vertx.setTimer(a.delayMs(), t -> respond.run());
+            } else {
+                respond.run();
+            }
+        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    public void script(String path, Script script) {
+        scripts.put(path, script);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.actualPort() + path;
+    }
+
+    public List<Arrival> arrivals(String path) {
+        return arrivals.stream().filter(a -> a.path().equals(path)).toList();
+    }
+
+    public List<Arrival> arrivals(String path, String id) {
+        return arrivals.stream().filter(a -> a.path().equals(path) && id.equals(a.id())).toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
