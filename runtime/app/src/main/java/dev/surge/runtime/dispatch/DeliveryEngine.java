@@ -46,8 +46,9 @@ import org.jboss.logging.Logger;
  */
 final class DeliveryEngine {
     private static final Logger LOG = Logger.getLogger(DeliveryEngine.class);
-    static final int HIGH_WATER = 1000;
-    static final int LOW_WATER = 250;
+    /** Enough waiting events that one partition alone keeps maxInFlight deliveries busy between fetches. */
+    static final int HIGH_WATER = 5000;
+    static final int LOW_WATER = 2500;
     static final long COMMIT_INTERVAL_MS = 200;
     /** While a function has no ready replica, look again this often; such waits are not attempts. */
     static final long TARGET_WAIT_MS = 100;
@@ -126,37 +127,65 @@ final class DeliveryEngine {
         this.commitTimer = context.owner().setPeriodic(COMMIT_INTERVAL_MS, id -> context.runOnContext(v -> commit()));
     }
 
-    /** Takes a batch from the consumer: filters it and queues what the trigger wants. */
-    void accept(ConsumerRecords<String, byte[]> records) {
-        for (TopicPartition tp : records.partitions()) {
-            Lane lane = lanes.computeIfAbsent(tp, Lane::new);
-            for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
-                if (record.offset() < lane.offsets.committable()) {
-                    continue; // fetched again after a seek; already tracked
-                }
-                lane.offsets.track(record.offset());
-                CloudEvent event;
-                try {
-                    event = KafkaMessageFactory.createReader(record).toEvent();
-                } catch (RuntimeException e) {
-                    LOG.warnf("trigger %s: skipping %s@%d, not a CloudEvent: %s", trigger.name(), tp, record.offset(),
-                            e.getMessage());
-                    lane.offsets.done(record.offset());
-                    continue;
-                }
-                if (!trigger.filter().test(event)) {
-                    meters.filtered.increment();
-                    lane.offsets.done(record.offset());
-                    continue;
-                }
-                lane.queue.add(new Delivery(lane, record.offset(), record.key(), event), record.key());
+    /**
+     * A record read for this trigger: its event, or null when the trigger does not want it (not a CloudEvent,
+     * or filtered out); such offsets only need to be marked done.
+     */
+    record Taken(TopicPartition partition, long offset, String key, CloudEvent event) {
+    }
+
+    /**
+     * Reads and filters a batch. Thread-safe and free of engine state, so the consumer thread does it while
+     * the engine's context is busy delivering the previous batch.
+     */
+    List<Taken> prepare(ConsumerRecords<String, byte[]> records) {
+        List<Taken> out = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            CloudEvent event;
+            try {
+                event = KafkaMessageFactory.createReader(record).toEvent();
+            } catch (RuntimeException e) {
+                LOG.warnf("trigger %s: skipping %s-%d@%d, not a CloudEvent: %s", trigger.name(), record.topic(),
+                        record.partition(), record.offset(), e.getMessage());
+                event = null;
             }
-            if (!lane.paused && lane.queue.waiting() > HIGH_WATER) {
-                lane.paused = true;
-                control.pause(tp);
+            if (event != null && !trigger.filter().test(event)) {
+                meters.filtered.increment();
+                event = null;
+            }
+            out.add(new Taken(new TopicPartition(record.topic(), record.partition()), record.offset(), record.key(),
+                    event));
+        }
+        return out;
+    }
+
+    /** Takes a prepared batch: queues what the trigger wants, marks the rest done. */
+    void accept(List<Taken> batch) {
+        Lane lane = null;
+        for (Taken t : batch) {
+            if (lane == null || !lane.partition.equals(t.partition())) {
+                pauseIfFull(lane);
+                lane = lanes.computeIfAbsent(t.partition(), Lane::new);
+            }
+            if (t.offset() < lane.offsets.committable()) {
+                continue; // fetched again after a seek; already tracked
+            }
+            lane.offsets.track(t.offset());
+            if (t.event() == null) {
+                lane.offsets.done(t.offset());
+            } else {
+                lane.queue.add(new Delivery(lane, t.offset(), t.key(), t.event()), t.key());
             }
         }
+        pauseIfFull(lane);
         pump();
+    }
+
+    private void pauseIfFull(Lane lane) {
+        if (lane != null && !lane.paused && lane.queue.waiting() > HIGH_WATER) {
+            lane.paused = true;
+            control.pause(lane.partition);
+        }
     }
 
     /** Starts what the ordering and the in-flight budget allow, partition by partition. */

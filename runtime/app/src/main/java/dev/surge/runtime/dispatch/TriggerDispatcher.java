@@ -63,7 +63,10 @@ public final class TriggerDispatcher implements AutoCloseable {
                 // A new trigger sees every event its broker still retains: nothing posted before the
                 // trigger's group first joined is silently skipped.
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500),
+                // Large fetches per partition: when one partition is left of a backlog, it alone must keep
+                // the deliveries busy (no slow tail).
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
                 new StringDeserializer(), new ByteArrayDeserializer());
         // A context of its own: the engine's callbacks never queue behind another trigger's.
         this.context = vertx.getOrCreateContext();
@@ -81,6 +84,8 @@ public final class TriggerDispatcher implements AutoCloseable {
                                 c.resume(List.of(partition));
                             }
                         });
+                        // The engine is running dry: do not let the request wait out a poll.
+                        consumer.wakeup();
                     }
 
                     @Override
@@ -116,16 +121,22 @@ public final class TriggerDispatcher implements AutoCloseable {
                 for (Consumer<KafkaConsumer<String, byte[]>> r; (r = requests.poll()) != null;) {
                     r.accept(consumer);
                 }
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(POLL);
+                } catch (WakeupException e) {
+                    continue; // a resume request, or close(): the loop condition tells which
+                }
                 if (!records.isEmpty()) {
+                    List<DeliveryEngine.Taken> batch = engine.prepare(records);
                     onContext(() -> {
-                        engine.accept(records);
+                        engine.accept(batch);
                         return null;
                     });
                 }
             }
         } catch (WakeupException e) {
-            // close() woke the consumer up
+            // close() woke the consumer up outside poll
         } catch (RuntimeException e) {
             LOG.errorf(e, "trigger %s/%s stopped", trigger.namespace(), trigger.name());
         } finally {

@@ -1,58 +1,68 @@
 package dev.surge.runtime.dispatch;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.time.Duration;
 import org.jboss.logging.Logger;
 
-/** {@link EventSender} on the Vert.x web client: keep-alive connections, non-blocking. */
+/** {@link EventSender} on Vert.x's HTTP client: pooled keep-alive connections, non-blocking. */
 public final class VertxEventSender implements EventSender {
     private static final Logger LOG = Logger.getLogger(VertxEventSender.class);
     private static final int BODY_START = 1024;
-    private final WebClient client;
+    private final HttpClient client;
 
     public VertxEventSender(Vertx vertx) {
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setKeepAlive(true)
-                .setMaxPoolSize(256)
-                .setFollowRedirects(false)
-                .setUserAgent("surge-dispatcher"));
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(256));
     }
 
     @Override
     public Future<DeliveryResult> send(URI target, CloudEvent event, Duration timeout) {
-        var request = client.postAbs(target.toString()).timeout(timeout.toMillis());
-        return VertxMessageFactory.createWriter(request).writeBinary(event).map(VertxEventSender::result);
+        BinaryModeHeaders message = BinaryModeHeaders.of(event);
+        message.headers.set("User-Agent", "surge-dispatcher");
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.toString())
+                .setHeaders(message.headers).setTimeout(timeout.toMillis());
+        return client.request(options)
+                .compose(request -> request.send(message.body))
+                .compose(response -> response.body().map(body -> result(response, body)));
     }
 
-    private static DeliveryResult result(HttpResponse<Buffer> response) {
-        Buffer body = response.body();
+    private static DeliveryResult result(HttpClientResponse response, Buffer body) {
         byte[] start = body == null ? new byte[0] : body.getBytes(0, Math.min(body.length(), BODY_START));
         CloudEvent reply = null;
         int status = response.statusCode();
-        if (status >= 200 && status < 300 && carriesEvent(response)) {
+        MultiMap headers = response.headers();
+        if (status >= 200 && status < 300 && carriesEvent(headers)) {
             try {
-                MessageReader reader = VertxMessageFactory.createReader(response);
-                reply = reader.toEvent();
+                reply = VertxMessageFactory.createReader(headers, body).toEvent();
             } catch (CloudEventRWException | IllegalStateException e) {
-                LOG.warnf("ignoring the reply of %s: not a valid CloudEvent (%s)", response.getHeader("ce-source"),
+                LOG.warnf("ignoring a reply from %s: not a valid CloudEvent (%s)", headers.get("ce-source"),
                         e.getMessage());
             }
         }
-        return new DeliveryResult(status, reply, start, retryAfter(response.getHeader("Retry-After")));
+        return new DeliveryResult(status, reply, start, retryAfter(headers.get("Retry-After")));
+    }
+
+    private static boolean carriesEvent(MultiMap headers) {
+        String contentType = headers.get("Content-Type");
+        return headers.contains("ce-specversion")
+                || (contentType != null && contentType.startsWith("application/cloudevents"));
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date (RFC 9110, 10.2.3). */
@@ -71,12 +81,6 @@ public final class VertxEventSender implements EventSender {
                 return Optional.empty();
             }
         }
-    }
-
-    private static boolean carriesEvent(HttpResponse<Buffer> response) {
-        String contentType = response.getHeader("Content-Type");
-        return response.getHeader("ce-specversion") != null
-                || (contentType != null && contentType.startsWith("application/cloudevents"));
     }
 
     @Override
