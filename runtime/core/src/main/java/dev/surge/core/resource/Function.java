@@ -1,5 +1,6 @@
 package dev.surge.core.resource;
 
+import dev.surge.core.scaling.ScalingPolicy;
 import java.util.Map;
 
 /**
@@ -12,9 +13,10 @@ import java.util.Map;
  *                    gives every process a free port of its own instead
  * @param env         environment variables of the function's process
  * @param concurrency maximum deliveries in flight to one replica (default 100)
+ * @param scaling     how many replicas to run for the lag of its triggers
  */
 public record Function(Metadata metadata, String image, String path, int port, Map<String, String> env,
-        int concurrency) {
+        int concurrency, ScalingPolicy scaling) {
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_CONCURRENCY = 100;
 

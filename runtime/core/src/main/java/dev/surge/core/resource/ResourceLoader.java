@@ -13,6 +13,7 @@ import dev.surge.core.delivery.Ordering;
 import dev.surge.core.filter.FilterException;
 import dev.surge.core.filter.TriggerFilter;
 import dev.surge.core.filter.TriggerFilters;
+import dev.surge.core.scaling.ScalingPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -201,7 +202,7 @@ public final class ResourceLoader {
         }
 
         private void function(Metadata metadata, JsonNode spec) {
-            unknownFields(spec, "spec.", Set.of("image", "path", "port", "env", "resources", "concurrency"));
+            unknownFields(spec, "spec.", Set.of("image", "path", "port", "env", "resources", "concurrency", "scaling"));
             String image = string(spec, "image");
             String path = string(spec, "path");
             if (image == null && path == null) {
@@ -214,9 +215,42 @@ public final class ResourceLoader {
             int port = integer(spec, "port", Function.DEFAULT_PORT, 1, 65_535);
             int concurrency = integer(spec, "concurrency", Function.DEFAULT_CONCURRENCY, 1, 100_000);
             Map<String, String> env = stringMap(spec, "env");
+            ScalingPolicy scaling = scaling(spec.get("scaling"));
             if (metadata != null) {
-                functions.add(new Function(metadata, image, path, port, env, concurrency));
+                functions.add(new Function(metadata, image, path, port, env, concurrency, scaling));
             }
+        }
+
+        private ScalingPolicy scaling(JsonNode node) {
+            ScalingPolicy d = ScalingPolicy.DEFAULT;
+            if (node == null || node.isNull()) {
+                return d;
+            }
+            if (!node.isObject()) {
+                problem("spec.scaling", "must be a mapping");
+                return d;
+            }
+            String at = "spec.scaling.";
+            unknownFields(node, at, Set.of("minReplicas", "maxReplicas", "lagThreshold", "activationLagThreshold",
+                    "cooldownPeriod", "pollingInterval", "stabilizationWindow"));
+            int min = integer(node, "minReplicas", at, d.minReplicas(), 0, 1000);
+            int max = integer(node, "maxReplicas", at, Math.max(d.maxReplicas(), min), 1, 1000);
+            if (max < min) {
+                problem(at + "maxReplicas", "must not be below minReplicas (" + min + ")");
+            }
+            int lagThreshold = integer(node, "lagThreshold", at, (int) d.lagThreshold(), 1, Integer.MAX_VALUE);
+            int activation = integer(node, "activationLagThreshold", at, (int) d.activationLagThreshold(), 0,
+                    Integer.MAX_VALUE);
+            Duration cooldown = duration(node, "cooldownPeriod", at, d.cooldownPeriod());
+            Duration polling = duration(node, "pollingInterval", at, d.pollingInterval());
+            Duration stabilization = d.stabilizationWindow();
+            JsonNode window = node.get("stabilizationWindow");
+            if (window != null && "PT0S".equals(window.asText())) {
+                stabilization = Duration.ZERO; // no stabilization: allowed, unlike the other durations
+            } else {
+                stabilization = duration(node, "stabilizationWindow", at, d.stabilizationWindow());
+            }
+            return new ScalingPolicy(min, Math.max(max, 1), lagThreshold, activation, cooldown, polling, stabilization);
         }
 
         private void trigger(Metadata metadata, JsonNode spec) {

@@ -7,6 +7,7 @@ import dev.surge.core.delivery.BackoffPolicy;
 import dev.surge.core.delivery.DeadLetterSink;
 import dev.surge.core.delivery.DeliverySpec;
 import dev.surge.core.delivery.Ordering;
+import dev.surge.core.scaling.ScalingPolicy;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.nio.file.Path;
@@ -145,7 +146,24 @@ class ResourceLoaderTest {
                         "spec.delivery.deadLetterSink.function: no Function named 'ghost'"),
                 Arguments.of(trigger("{deadLetterSink: {uri: 'mailto:x@y'}}"),
                         "spec.delivery.deadLetterSink.uri: 'mailto:x@y' must be an absolute http or https URL"),
-                Arguments.of(trigger("{retries: 3}"), "spec.delivery.retries: unknown field"));
+                Arguments.of(trigger("{retries: 3}"), "spec.delivery.retries: unknown field"),
+                Arguments.of(function("{minReplicas: 4, maxReplicas: 2}"), "spec.scaling.maxReplicas: must not be below minReplicas (4)"),
+                Arguments.of(function("{lagThreshold: 0}"), "spec.scaling.lagThreshold: must be a whole number from 1"),
+                Arguments.of(function("{cooldownPeriod: 5m}"), "spec.scaling.cooldownPeriod: '5m' is not an ISO-8601 duration"),
+                Arguments.of(function("{maxReplica: 3}"), "spec.scaling.maxReplica: unknown field"));
+    }
+
+    private static String function(String scaling) {
+        return "apiVersion: surge.dev/v1alpha1\nkind: Function\nmetadata: {name: f}\n"
+                + "spec: {path: app, scaling: " + scaling + "}\n";
+    }
+
+    @Test
+    void readsScalingWithKedaDefaults() throws Exception {
+        ResourceSet set = ResourceLoader.parse(function("{maxReplicas: 3, lagThreshold: 50, cooldownPeriod: PT5S}"),
+                "s.yaml", BASE);
+        assertThat(set.functions().get(0).scaling()).isEqualTo(new ScalingPolicy(0, 3, 50, 0, Duration.ofSeconds(5),
+                ScalingPolicy.DEFAULT.pollingInterval(), ScalingPolicy.DEFAULT.stabilizationWindow()));
     }
 
     private static String trigger(String delivery) {
