@@ -28,6 +28,15 @@ public final class Metrics {
     public static final String DISPATCH_FILTERED = "surge.dispatch.filtered";
     /** Reply events published back to the broker; tags: namespace, trigger. */
     public static final String DISPATCH_REPLIES = "surge.dispatch.replies";
+    /** Lag of all triggers that target a function, as the scaler last read it; tags: namespace, function. */
+    public static final String FUNCTION_LAG = "surge.function.lag";
+    /** Replicas the scaler wants; tags: namespace, function. */
+    public static final String FUNCTION_DESIRED_REPLICAS = "surge.function.desired.replicas";
+    /** Replicas running or starting; tags: namespace, function. */
+    public static final String FUNCTION_REPLICAS = "surge.function.replicas";
+    /** Replicas ready to take deliveries; tags: namespace, function. */
+    public static final String FUNCTION_READY_REPLICAS = "surge.function.ready.replicas";
+
     /** Time of one delivery attempt, from sending to the answer; tags: namespace, trigger. */
     public static final String DISPATCH_LATENCY = "surge.dispatch.latency";
 }

@@ -61,5 +61,12 @@ public interface SurgeConfig {
         /** Longest wait for a function process to become ready. */
         @WithDefault("60s")
         Duration startTimeout();
+
+        /**
+         * Longest time a synchronous call ({@code POST /functions/<namespace>/<function>}) waits for a ready
+         * replica, e.g. while the function scales from zero, before answering 504.
+         */
+        @WithDefault("30s")
+        Duration activationTimeout();
     }
 }

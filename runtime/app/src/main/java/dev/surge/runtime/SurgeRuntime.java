@@ -12,6 +12,9 @@ import dev.surge.runtime.dispatch.TriggerDispatcher;
 import dev.surge.runtime.dispatch.VertxEventSender;
 import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
+import dev.surge.runtime.local.LagReader;
+import dev.surge.runtime.local.LocalScaler;
+import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -49,6 +52,7 @@ public class SurgeRuntime {
     private volatile ResourceSet resources;
     private volatile KafkaCluster kafka;
     private volatile FunctionSupervisor functions;
+    private volatile LocalScaler scaler;
     private volatile boolean started;
     private EventSender sender;
     private final List<TriggerDispatcher> dispatchers = new ArrayList<>();
@@ -65,8 +69,9 @@ public class SurgeRuntime {
         Path dataDir = config.dataDir().toAbsolutePath();
         functions = new FunctionSupervisor(config.functions().java().orElse(currentJava()), dataDir.resolve("functions"),
                 config.functions().startTimeout());
+        functions.register(resources.functions());
         if (config.functions().enabled()) {
-            functions.startAll(resources.functions());
+            scaler = new LocalScaler(resources, functions, new LagReader(kafka.admin()), Clock.systemUTC(), registry);
         }
         sender = new VertxEventSender(vertx);
         FunctionEndpoints endpoints = functions;
@@ -76,12 +81,18 @@ public class SurgeRuntime {
             dispatchers.add(d);
             d.start();
         }
+        if (scaler != null) {
+            scaler.start();
+        }
         started = true;
         System.out.println(summary());
     }
 
     void onStop(@Observes ShutdownEvent event) {
         started = false;
+        if (scaler != null) {
+            scaler.close();
+        }
         dispatchers.parallelStream().forEach(TriggerDispatcher::close);
         dispatchers.clear();
         if (functions != null) {
@@ -110,8 +121,11 @@ public class SurgeRuntime {
                     .append('\n');
         }
         for (FunctionSupervisor.FunctionStatus f : functions.status()) {
+            var scaling = f.function().scaling();
             s.append("  function  : ").append(f.function().namespace()).append('/').append(f.function().name())
-                    .append(" on http://127.0.0.1:").append(f.port()).append(f.ready() ? " (ready)" : " (NOT READY)")
+                    .append("  ").append(scaling.minReplicas()).append("..").append(scaling.maxReplicas())
+                    .append(" replicas on lag (now ").append(f.replicas()).append(")  http://localhost:").append(httpPort)
+                    .append("/functions/").append(f.function().namespace()).append('/').append(f.function().name())
                     .append("  log ").append(f.logFile()).append('\n');
         }
         for (Trigger t : resources.triggers()) {
@@ -144,6 +158,11 @@ public class SurgeRuntime {
 
     public FunctionSupervisor functions() {
         return functions;
+    }
+
+    /** Local mode's scaler; null when functions are not run by this process. */
+    public LocalScaler scaler() {
+        return scaler;
     }
 
     /** Started and Kafka answers: the condition of readiness. */

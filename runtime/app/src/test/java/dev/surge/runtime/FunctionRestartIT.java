@@ -27,7 +27,7 @@ class FunctionRestartIT {
         List<String> names = IntStream.range(0, 20).mapToObj(i -> "guest-" + run + "-" + i).toList();
 
         runtime.functions().stop("test", "greeter");
-        assertThat(runtime.functions().endpoint("test", "greeter")).isEmpty();
+        assertThat(runtime.functions().hasReady("test", "greeter")).isFalse();
         for (String name : names) {
             given().header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
                     .header("ce-source", "/test/restart").header("ce-type", "dev.surge.greet")

@@ -90,18 +90,28 @@ final class DeadLetters {
         return b.build();
     }
 
+    private Future<Void> post(URI uri, CloudEvent dead) {
+        return sender.send(uri, dead, trigger.delivery().timeout()).compose(r -> r.isSuccess()
+                ? Future.succeededFuture() : Future.failedFuture("dead-letter sink answered " + r.status()));
+    }
+
     private void deliver(CloudEvent dead, Promise<Void> done) {
         Future<Void> attempt;
         if (sink instanceof DeadLetterSink.Topic t) {
             Object key = dead.getExtension("partitionkey");
             attempt = kafka.apply(KafkaMessageFactory.<String>createWriter(t.name(), key == null ? null : key.toString())
                     .writeBinary(dead));
+        } else if (sink instanceof DeadLetterSink.Uri u) {
+            attempt = post(u.uri(), dead);
         } else {
-            Optional<URI> uri = sink instanceof DeadLetterSink.Uri u ? Optional.of(u.uri())
-                    : endpoints.endpoint(trigger.namespace(), ((DeadLetterSink.Function) sink).name());
-            attempt = uri.isEmpty() ? Future.failedFuture("dead-letter function has no ready replica")
-                    : sender.send(uri.get(), dead, trigger.delivery().timeout()).compose(r -> r.isSuccess()
-                            ? Future.succeededFuture() : Future.failedFuture("dead-letter sink answered " + r.status()));
+            String function = ((DeadLetterSink.Function) sink).name();
+            Optional<FunctionEndpoints.Lease> lease = endpoints.acquire(trigger.namespace(), function);
+            if (lease.isEmpty()) {
+                endpoints.activate(trigger.namespace(), function);
+                attempt = Future.failedFuture("dead-letter function " + function + " has no free ready replica");
+            } else {
+                attempt = post(lease.get().uri(), dead).onComplete(x -> lease.get().release());
+            }
         }
         attempt.onComplete(ar -> {
             if (ar.succeeded()) {

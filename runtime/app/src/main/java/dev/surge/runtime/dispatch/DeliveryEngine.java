@@ -51,7 +51,7 @@ final class DeliveryEngine {
     static final int LOW_WATER = 2500;
     static final long COMMIT_INTERVAL_MS = 200;
     /** While a function has no ready replica, look again this often; such waits are not attempts. */
-    static final long TARGET_WAIT_MS = 100;
+    static final long TARGET_WAIT_MS = 25;
     /** Pause between tries to hand a reply or a dead letter to Kafka or a sink that failed. */
     static final long HANDOFF_RETRY_MS = 1000;
 
@@ -194,7 +194,8 @@ final class DeliveryEngine {
             return;
         }
         boolean waiting = lanes.values().stream().anyMatch(l -> l.queue.waiting() > 0);
-        if (waiting && target().isEmpty()) {
+        if (waiting && !targetReady()) {
+            endpoints.activate(trigger.namespace(), trigger.function());
             waitForTarget();
             return;
         }
@@ -235,26 +236,37 @@ final class DeliveryEngine {
         }
     }
 
-    private Optional<URI> target() {
-        if (trigger.uri() != null) {
-            return Optional.of(trigger.uri());
-        }
-        return endpoints.endpoint(trigger.namespace(), trigger.function());
+    private boolean targetReady() {
+        return trigger.uri() != null || endpoints.hasReady(trigger.namespace(), trigger.function());
     }
 
     private void attempt(Delivery d) {
         if (stale(d)) {
             return;
         }
-        Optional<URI> target = target();
-        if (target.isEmpty()) {
-            later(TARGET_WAIT_MS, () -> attempt(d));
-            return;
+        FunctionEndpoints.Lease lease = null;
+        if (trigger.uri() != null) {
+            d.target = trigger.uri();
+        } else {
+            Optional<FunctionEndpoints.Lease> slot = endpoints.acquire(trigger.namespace(), trigger.function());
+            if (slot.isEmpty()) {
+                // No replica ready, or all at their concurrency: wait for one; this is not an attempt.
+                if (!endpoints.hasReady(trigger.namespace(), trigger.function())) {
+                    endpoints.activate(trigger.namespace(), trigger.function());
+                }
+                later(TARGET_WAIT_MS, () -> attempt(d));
+                return;
+            }
+            lease = slot.get();
+            d.target = lease.uri();
         }
         d.attempts++;
-        d.target = target.get();
         long start = System.nanoTime();
+        FunctionEndpoints.Lease held = lease;
         sender.send(d.target, d.event, trigger.delivery().timeout()).onComplete(ar -> {
+            if (held != null) {
+                held.release();
+            }
             meters.latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (!stale(d)) {
                 answered(d, ar);
@@ -281,7 +293,7 @@ final class DeliveryEngine {
             d.lastAnswer = null;
             outcome = isTimeout(ar.cause()) ? new Outcome.TimedOut()
                     : new Outcome.Unreachable(String.valueOf(ar.cause().getMessage()));
-            if (trigger.function() != null && target().isEmpty()) {
+            if (!targetReady()) {
                 // The function went away (stopped or crashed): wait for a replica; this was no real attempt.
                 d.attempts--;
                 later(TARGET_WAIT_MS, () -> attempt(d));

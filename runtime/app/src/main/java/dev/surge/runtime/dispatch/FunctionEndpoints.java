@@ -3,8 +3,30 @@ package dev.surge.runtime.dispatch;
 import java.net.URI;
 import java.util.Optional;
 
-/** Where a function can be reached now; empty while it has no ready replica. */
-@FunctionalInterface
+/**
+ * Where a function can be reached now. Implementations are thread-safe.
+ */
 public interface FunctionEndpoints {
-    Optional<URI> endpoint(String namespace, String function);
+
+    /** A delivery slot on one ready replica; {@link #release()} it when the delivery is over. */
+    interface Lease {
+        URI uri();
+
+        void release();
+    }
+
+    /**
+     * A slot on the least busy ready replica that is below the function's {@code concurrency}; empty while no
+     * replica is ready or all are at their limit.
+     */
+    Optional<Lease> acquire(String namespace, String function);
+
+    /** Whether the function has a ready replica now. */
+    boolean hasReady(String namespace, String function);
+
+    /**
+     * A dispatcher has an event for the function and no ready replica to give it to: start one now rather
+     * than at the next lag poll.
+     */
+    void activate(String namespace, String function);
 }

@@ -39,8 +39,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class IngressRoutes {
     private static final Logger LOG = Logger.getLogger(IngressRoutes.class);
-    /** Two path segments; {@code /q/...} stays Quarkus' own (health, metrics). */
-    static final String PATH = "^/(?!q/)([^/]+)/([^/]+)/?$";
+    /** Two path segments; {@code /q/...} stays Quarkus' own (health, metrics), {@code /functions/...} the activator's. */
+    static final String PATH = "^/(?!q/|functions/)([^/]+)/([^/]+)/?$";
 
     @Inject
     SurgeRuntime runtime;

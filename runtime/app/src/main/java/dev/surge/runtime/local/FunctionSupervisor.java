@@ -9,45 +9,86 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
- * Local mode's process supervisor: runs each Function as a child JVM on a free port, tells the dispatcher
- * where a ready replica listens, restarts a replica that died (with a growing pause, reported in the log),
- * and stops them all when Surge stops.
+ * Local mode's process supervisor: runs each Function's replicas as child JVMs on free ports, hands the
+ * dispatcher delivery slots on ready replicas (never more than the function's {@code concurrency} per
+ * replica), starts and stops replicas as the scaler asks, restarts a replica that died (with a growing
+ * pause, reported in the log and the status), and stops them all when Surge stops.
+ *
+ * <p>Scale-down is graceful: the replica leaves the rotation first, its deliveries in flight finish, then
+ * it gets SIGTERM (Quarkus shuts down cleanly) and SIGKILL only after {@value #STOP_GRACE_SECONDS} s.
  */
 public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FunctionSupervisor.class);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    static final int STOP_GRACE_SECONDS = 10;
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
     private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
 
     private final String java;
     private final Path logDir;
     private final Duration startTimeout;
-    private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
+    private final Map<String, Replicas> functions = new ConcurrentHashMap<>();
+    private final ExecutorService work = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "surge-function-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "surge-function-restarts");
         t.setDaemon(true);
         return t;
     });
+    private volatile BiConsumer<String, String> activationListener = (ns, fn) -> { };
     private volatile boolean closing;
 
-    /** A function's replica and its restart history. */
-    private static final class Replica {
+    /** One running (or starting, or draining) process of a function. */
+    private final class Replica {
         final FunctionProcess process;
-        volatile boolean stopped;
-        int crashes;
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile boolean draining;
+        volatile int crashes;
 
         Replica(FunctionProcess process) {
             this.process = process;
+        }
+
+        boolean serving() {
+            return !draining && process.isReady();
+        }
+    }
+
+    /** The replicas of one function and what happened to them. */
+    private final class Replicas {
+        final Function function;
+        final List<Replica> replicas = new CopyOnWriteArrayList<>();
+        volatile boolean held;
+        volatile int restartsTotal;
+        volatile Integer lastExitCode;
+        volatile Instant lastExit;
+
+        Replicas(Function function) {
+            this.function = function;
+        }
+
+        List<Replica> active() {
+            return replicas.stream().filter(r -> !r.draining).toList();
         }
     }
 
@@ -57,20 +98,71 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         this.startTimeout = startTimeout;
     }
 
-    /** Starts every function at once and waits until each is ready or failed to start. */
-    public void startAll(Collection<Function> functions) throws InterruptedException {
-        for (Function f : functions) {
-            FunctionProcess p = new FunctionProcess(f, java, freePort(),
-                    logDir.resolve(f.namespace() + "." + f.name() + ".log"));
-            replicas.put(key(f.namespace(), f.name()), new Replica(p));
-            launch(p);
+    /** Registers the functions; none runs until {@link #scaleTo} (or {@link #startAll}) asks. */
+    public void register(Collection<Function> all) {
+        for (Function f : all) {
+            functions.putIfAbsent(key(f.namespace(), f.name()), new Replicas(f));
         }
-        for (Replica r : replicas.values()) {
+    }
+
+    /** Starts one replica of every function and waits until each is ready (or failed). */
+    public void startAll(Collection<Function> all) throws InterruptedException {
+        register(all);
+        List<Replica> started = new ArrayList<>();
+        for (Function f : all) {
+            started.add(addReplica(functions.get(key(f.namespace(), f.name()))));
+        }
+        for (Replica r : started) {
             awaitReady(r);
         }
     }
 
-    private void launch(FunctionProcess p) {
+    /** Who to tell when a dispatcher needs a function that has no ready replica. */
+    public void onActivation(BiConsumer<String, String> listener) {
+        this.activationListener = listener;
+    }
+
+    /**
+     * Runs {@code n} replicas: starts new ones at once (ready in the background), or drains and stops the
+     * surplus, not-ready ones first. Ignored while the function is held down by {@link #stop}.
+     */
+    public synchronized void scaleTo(String namespace, String function, int n) {
+        Replicas set = functions.get(key(namespace, function));
+        if (set == null || closing || set.held) {
+            return;
+        }
+        List<Replica> active = set.active();
+        for (int i = active.size(); i < n; i++) {
+            Replica r = addReplica(set);
+            work.execute(() -> {
+                try {
+                    awaitReady(r);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        if (active.size() > n) {
+            active.stream()
+                    .sorted(Comparator.comparing((Replica r) -> r.process.isReady()).thenComparing(r -> r.inFlight.get()))
+                    .limit(active.size() - n)
+                    .forEach(r -> retire(set, r));
+        }
+    }
+
+    private Replica addReplica(Replicas set) {
+        Function f = set.function;
+        int index = set.replicas.size();
+        FunctionProcess p = new FunctionProcess(f, java, freePort(),
+                logDir.resolve(f.namespace() + "." + f.name() + (index == 0 ? "" : "-" + index) + ".log"));
+        Replica r = new Replica(p);
+        set.replicas.add(r);
+        launch(set, r);
+        return r;
+    }
+
+    private void launch(Replicas set, Replica r) {
+        FunctionProcess p = r.process;
         try {
             p.start();
         } catch (IOException e) {
@@ -78,7 +170,7 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
             return;
         }
         Process started = p.process();
-        started.onExit().thenAccept(exited -> onExit(p, exited));
+        started.onExit().thenAccept(exited -> onExit(set, r, exited));
     }
 
     private boolean awaitReady(Replica r) throws InterruptedException {
@@ -94,74 +186,162 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         return false;
     }
 
-    private void onExit(FunctionProcess p, Process exited) {
-        Replica r = replicas.get(key(p.function().namespace(), p.function().name()));
-        if (closing || r == null || r.stopped || r.process != p || p.process() != exited) {
-            return;
-        }
-        r.crashes++;
-        long delayMs = Math.min(500L << Math.min(r.crashes - 1, 10), MAX_RESTART_DELAY.toMillis());
-        LOG.errorf("function %s/%s exited with code %d; restarting in %d ms (crash %d); its output is in %s",
-                p.function().namespace(), p.function().name(), exited.exitValue(), delayMs, r.crashes, p.logFile());
-        restarts.schedule(() -> {
-            if (closing || r.stopped) {
-                return;
-            }
-            launch(p);
+    /** Leaves the rotation, lets deliveries in flight finish, then stops. */
+    private void retire(Replicas set, Replica r) {
+        r.draining = true;
+        work.execute(() -> {
+            long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
             try {
-                if (awaitReady(r)) {
-                    r.crashes = 0;
+                while (r.inFlight.get() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10); // waiting for deliveries of a process we are about to stop
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            r.process.stop(Duration.ofSeconds(STOP_GRACE_SECONDS));
+            set.replicas.remove(r);
+            LOG.infof("function %s/%s: stopped the replica on port %d", set.function.namespace(), set.function.name(),
+                    r.process.port());
+        });
+    }
+
+    private void onExit(Replicas set, Replica r, Process exited) {
+        if (closing || r.draining || !set.replicas.contains(r) || r.process.process() != exited) {
+            return;
+        }
+        r.crashes++;
+        set.restartsTotal++;
+        set.lastExitCode = exited.exitValue();
+        set.lastExit = Instant.now();
+        long delayMs = Math.min(500L << Math.min(r.crashes - 1, 10), MAX_RESTART_DELAY.toMillis());
+        LOG.errorf("function %s/%s exited with code %d; restarting in %d ms (crash %d in a row); its output is in %s",
+                set.function.namespace(), set.function.name(), exited.exitValue(), delayMs, r.crashes, r.process.logFile());
+        restarts.schedule(() -> {
+            if (closing || r.draining || !set.replicas.contains(r)) {
+                return;
+            }
+            launch(set, r);
+            work.execute(() -> {
+                try {
+                    if (awaitReady(r)) {
+                        r.crashes = 0;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }, delayMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public Optional<URI> endpoint(String namespace, String function) {
-        Replica r = replicas.get(key(namespace, function));
-        return r != null && r.process.isReady() ? Optional.of(r.process.endpoint()) : Optional.empty();
-    }
+    public Optional<Lease> acquire(String namespace, String function) {
+        Replicas set = functions.get(key(namespace, function));
+        if (set == null) {
+            return Optional.empty();
+        }
+        int limit = set.function.concurrency();
+        while (true) {
+            Replica best = null;
+            for (Replica r : set.replicas) {
+                if (r.serving() && r.inFlight.get() < limit && (best == null || r.inFlight.get() < best.inFlight.get())) {
+                    best = r;
+                }
+            }
+            if (best == null) {
+                return Optional.empty();
+            }
+            int n = best.inFlight.get();
+            if (n < limit && best.inFlight.compareAndSet(n, n + 1)) {
+                Replica leased = best;
+                return Optional.of(new Lease() {
+                    @Override
+                    public URI uri() {
+                        return leased.process.endpoint();
+                    }
 
-    /** Stops a function's replica gracefully; it stays down until {@link #start}. */
-    public void stop(String namespace, String function) {
-        Replica r = replicas.get(key(namespace, function));
-        if (r != null) {
-            r.stopped = true;
-            r.process.stop(STOP_GRACE);
+                    @Override
+                    public void release() {
+                        leased.inFlight.decrementAndGet();
+                    }
+                });
+            }
         }
     }
 
-    /** Starts a stopped function again and waits until it is ready. */
+    @Override
+    public boolean hasReady(String namespace, String function) {
+        Replicas set = functions.get(key(namespace, function));
+        return set != null && set.replicas.stream().anyMatch(Replica::serving);
+    }
+
+    @Override
+    public void activate(String namespace, String function) {
+        activationListener.accept(namespace, function);
+    }
+
+    /** Holds a function down: stops its replicas gracefully; the scaler cannot start it until {@link #start}. */
+    public void stop(String namespace, String function) {
+        Replicas set = functions.get(key(namespace, function));
+        if (set != null) {
+            set.held = true;
+            for (Replica r : set.replicas) {
+                r.draining = true;
+                r.process.stop(Duration.ofSeconds(STOP_GRACE_SECONDS));
+                set.replicas.remove(r);
+            }
+        }
+    }
+
+    /** Releases a held function and starts one replica; returns once it is ready (or failed to be). */
     public boolean start(String namespace, String function) throws InterruptedException {
-        Replica r = replicas.get(key(namespace, function));
-        if (r == null) {
+        Replicas set = functions.get(key(namespace, function));
+        if (set == null) {
             return false;
         }
-        r.stopped = false;
-        if (!r.process.isAlive()) {
-            launch(r.process);
+        set.held = false;
+        Replica r;
+        synchronized (this) {
+            List<Replica> active = set.active();
+            r = active.isEmpty() ? addReplica(set) : active.get(0);
         }
         return awaitReady(r);
     }
 
-    /** What runs, for the start-up summary: name → process. */
+    /** The state of every function, for status endpoints, metrics and the start-up summary. */
     public List<FunctionStatus> status() {
-        return replicas.values().stream()
-                .map(r -> new FunctionStatus(r.process.function(), r.process.port(), r.process.isReady(),
-                        r.process.logFile()))
-                .toList();
+        return functions.values().stream().map(this::status).toList();
     }
 
-    public record FunctionStatus(Function function, int port, boolean ready, Path logFile) {
+    public Optional<FunctionStatus> status(String namespace, String function) {
+        return Optional.ofNullable(functions.get(key(namespace, function))).map(this::status);
+    }
+
+    private FunctionStatus status(Replicas set) {
+        List<Replica> active = set.active();
+        return new FunctionStatus(set.function, active.size(), (int) active.stream().filter(Replica::serving).count(),
+                active.stream().mapToInt(r -> r.inFlight.get()).sum(),
+                active.stream().map(r -> r.process.port()).toList(),
+                active.stream().map(r -> r.process.process()).filter(p -> p != null).map(Process::pid).toList(),
+                set.restartsTotal, set.lastExitCode, set.lastExit, set.held,
+                logDir.resolve(set.function.namespace() + "." + set.function.name() + ".log"));
+    }
+
+    /**
+     * @param replicas      replicas running or starting (draining ones not counted)
+     * @param readyReplicas replicas taking deliveries
+     * @param restarts      times a replica died and was restarted
+     */
+    public record FunctionStatus(Function function, int replicas, int readyReplicas, int inFlight, List<Integer> ports,
+            List<Long> pids, int restarts, Integer lastExitCode, Instant lastExit, boolean held, Path logFile) {
     }
 
     @Override
     public void close() {
         closing = true;
         restarts.shutdownNow();
-        replicas.values().parallelStream().forEach(r -> r.process.stop(STOP_GRACE));
+        functions.values().parallelStream().flatMap(s -> s.replicas.stream())
+                .forEach(r -> r.process.stop(Duration.ofSeconds(STOP_GRACE_SECONDS)));
+        work.shutdownNow();
     }
 
     private static String key(String namespace, String name) {

@@ -168,8 +168,8 @@ public final class ResourceLoader {
             unknownFields(node, "metadata.", Set.of("name", "namespace", "labels", "annotations"));
             String name = dnsLabel(node, "name", "metadata.name", null);
             String namespace = dnsLabel(node, "namespace", "metadata.namespace", Metadata.DEFAULT_NAMESPACE);
-            if ("q".equals(namespace)) {
-                problem("metadata.namespace", "'q' is reserved for the runtime's /q/ endpoints");
+            if ("q".equals(namespace) || "functions".equals(namespace)) {
+                problem("metadata.namespace", "'" + namespace + "' is reserved for the runtime's /" + namespace + "/ endpoints");
             }
             return name == null || namespace == null ? null : new Metadata(name, namespace);
         }
