@@ -142,13 +142,14 @@ public class FunctionRoutes {
                     + config.ingress().maxRequestBytes() + " bytes"));
             return;
         }
+        long deadline = System.nanoTime() + config.functions().activationTimeout().toNanos();
         ctx.request().body().onSuccess(body -> {
-            long deadline = System.nanoTime() + config.functions().activationTimeout().toNanos();
             String path = rest == null || rest.isEmpty() ? "/" : rest;
             String query = ctx.request().query();
             awaitReplica(ctx, namespace, function, deadline, lease -> forward(ctx, lease,
                     path + (query == null ? "" : "?" + query), body));
         }).onFailure(ctx::fail);
+        ctx.request().resume(); // Quarkus hands routes a paused request
     }
 
     /** Waits for a free slot on a ready replica, asking the scaler to start one; 504 at the deadline. */

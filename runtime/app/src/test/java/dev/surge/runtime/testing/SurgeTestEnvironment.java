@@ -25,6 +25,8 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
     public static final String DELIVERY_TOPIC = "surge.test.delivery";
     public static final String DEAD_LETTER_TOPIC = "surge.test.dead-letters";
 
+    public static final String SCALING_TOPIC = "surge.test.scaling";
+
     private static RecordingSink sink;
     private static ScriptedTarget target;
 
@@ -97,6 +99,12 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
         String orders = functions.resolve("orders/target/quarkus-app").toString();
         y.append(doc("Function", "greeter", "path: " + greeter + "\nenv: {GREETING: Hi}"));
         y.append(doc("Trigger", "greet", "broker: events\nfilters: [{exact: {type: dev.surge.greet}}]\nfunction: greeter"));
+        y.append(doc("Broker", "scaling", "partitions: 3"));
+        y.append(doc("Function", "scaled", "path: " + greeter + "\nenv: {GREETING: Hi, GREETING_WORK: PT0.05S}"
+                + "\nconcurrency: 4\nscaling: {maxReplicas: 3, lagThreshold: 50, cooldownPeriod: PT3S,"
+                + " pollingInterval: PT0.25S, stabilizationWindow: PT1S}"));
+        y.append(doc("Trigger", "scale-greet", "broker: scaling\nfilters: [{exact: {type: dev.surge.greet}}]"
+                + "\nfunction: scaled"));
         String[][] chain = {{"payment", "shop.order.placed"}, {"inventory", "shop.payment.completed"},
                 {"confirmation", "shop.inventory.reserved"}};
         for (String[] step : chain) {

@@ -1,0 +1,120 @@
+package dev.surge.runtime;
+
+import static dev.surge.runtime.testing.SurgeTestEnvironment.SCALING_TOPIC;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.surge.runtime.local.FunctionSupervisor.FunctionStatus;
+import dev.surge.runtime.testing.TopicReader;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scale to zero and back with real function processes: the greeter with 50 ms of work per event,
+ * {@code concurrency} 4, {@code lagThreshold} 50, {@code maxReplicas} 3, {@code cooldownPeriod} 3 s.
+ */
+@QuarkusTest
+class ScalingIT {
+    @Inject
+    SurgeRuntime runtime;
+
+    private FunctionStatus status() {
+        return runtime.functions().status("test", "scaled").orElseThrow();
+    }
+
+    private void awaitZero() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> status().replicas() == 0);
+    }
+
+    @Test
+    void backlogRunsExactlyMaxReplicasThenScalesToZero() throws Exception {
+        awaitZero();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int events = 600;
+        AtomicInteger most = new AtomicInteger();
+        AtomicReference<Integer> deliveredWhenMax = new AtomicReference<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> {
+            int n = status().replicas();
+            if (n > most.getAndAccumulate(n, Math::max) && n == 3) {
+                deliveredWhenMax.set(greetings(run).size());
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        try {
+            for (int from = 0; from < events; from += 100) {
+                StringBuilder batch = new StringBuilder("[");
+                for (int i = from; i < from + 100; i++) {
+                    batch.append(i == from ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"").append(run).append('-')
+                            .append(i).append("\",\"source\":\"/test/scaling\",\"type\":\"dev.surge.greet\",\"data\":")
+                            .append("{\"name\":\"").append(run).append('-').append(i).append("\"}}");
+                }
+                given().contentType("application/cloudevents-batch+json").body(batch.append(']').toString())
+                        .post("/test/scaling").then().statusCode(202);
+            }
+            await().atMost(Duration.ofSeconds(90)).until(() -> greetings(run).size() >= events);
+            System.out.printf("scaling: at most %d replicas; 3 reached after %s of %d events were delivered%n",
+                    most.get(), deliveredWhenMax.get(), events);
+            assertThat(most.get()).as("replicas while the backlog lasted").isEqualTo(3);
+            assertThat(deliveredWhenMax.get()).as("3 replicas came while events were still waiting").isLessThan(events);
+
+            awaitZero();
+            assertThat(most.get()).as("never more than maxReplicas").isEqualTo(3);
+        } finally {
+            sampler.shutdownNow();
+            sampler.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        Map<String, Long> perName = greetings(run).stream().collect(Collectors.groupingBy(Function.identity(),
+                Collectors.counting()));
+        assertThat(perName).hasSize(events);
+        assertThat(perName.values()).as("every event delivered once").containsOnly(1L);
+    }
+
+    @Test
+    void synchronousCallAtZeroStartsTheFunctionAndReturnsItsAnswer() {
+        awaitZero();
+        long start = System.nanoTime();
+        given().header("ce-specversion", "1.0").header("ce-id", "sync-1").header("ce-source", "/test/sync")
+                .header("ce-type", "dev.surge.greet").contentType("application/json").body("{\"name\":\"Grace\"}")
+                .post("/functions/test/scaled")
+                .then().statusCode(200).header("ce-type", "dev.surge.greeting").body("message", equalTo("Hi, Grace!"));
+        System.out.printf("activator: answer from zero replicas after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        List<Long> pids = status().pids();
+        assertThat(pids).hasSize(1);
+
+        // Idle for the cooldown: the process is gone, not just out of the rotation.
+        awaitZero();
+        await().atMost(Duration.ofSeconds(20)).until(() -> pids.stream()
+                .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+        given().get("/functions/test/scaled").then().statusCode(200).body("replicas", equalTo(0))
+                .body("lastDecision.replicas", equalTo(0));
+    }
+
+    @Test
+    void unknownFunctionIs404() {
+        given().contentType("application/json").body("{}").post("/functions/test/nope").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    private List<String> greetings(String run) {
+        return TopicReader.readAll(runtime.kafka().bootstrapServers(), SCALING_TOPIC).stream()
+                .filter(r -> "dev.surge.greeting".equals(TopicReader.header(r, "ce_type")))
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .filter(v -> v.contains(run))
+                .toList();
+    }
+}
