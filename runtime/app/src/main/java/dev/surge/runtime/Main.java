@@ -73,6 +73,10 @@ public class Main {
         @Option(names = "--kafka-bootstrap-servers", description = "Use this Kafka cluster instead of the embedded broker.")
         String bootstrapServers;
 
+        @Option(names = "--functions-java", description = "Java launcher for function processes (default: this JVM's);"
+                + " with JDK 25+ an app.aot next to a function's quarkus-run.jar is used as its AOT cache.")
+        String functionsJava;
+
         @Override
         public Integer call() {
             if (load(file) == null) {
@@ -84,6 +88,9 @@ public class Main {
             System.setProperty("quarkus.http.port", String.valueOf(port));
             if (bootstrapServers != null) {
                 System.setProperty("surge.kafka.bootstrap-servers", bootstrapServers);
+            }
+            if (functionsJava != null) {
+                System.setProperty("surge.functions.java", functionsJava);
             }
             Quarkus.run(Running.class);
             return 0;

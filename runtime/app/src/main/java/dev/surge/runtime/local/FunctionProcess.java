@@ -11,7 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One replica of a function: a child JVM running the function's Quarkus app on its own port, with its
@@ -36,7 +40,13 @@ final class FunctionProcess {
         this.logFile = logFile;
     }
 
-    /** The command line: {@code java -Dquarkus.http.port=<port> -jar <app>/quarkus-run.jar}. */
+    /** JVM options of every function process: small, quick-starting JVMs, one of many on a laptop. */
+    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
+    /** An AOT cache (JDK 25+) next to {@code quarkus-run.jar}, made by a training run; see docs/benchmarks.md. */
+    static final String AOT_CACHE = "app.aot";
+    private static final Map<String, Integer> JAVA_VERSIONS = new ConcurrentHashMap<>();
+
+    /** The command line: {@code java -Dquarkus.http.port=<port> <options> -jar <app>/quarkus-run.jar}. */
     List<String> command() {
         Path app = Path.of(function.path());
         Path jar = Files.isDirectory(app) ? app.resolve("quarkus-run.jar") : app;
@@ -44,13 +54,32 @@ final class FunctionProcess {
         cmd.add(java);
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
-        // Small, quick-starting JVMs: a function is one of many processes on a laptop.
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Xss512k");
+        cmd.addAll(JVM_OPTIONS);
+        Path aot = jar.resolveSibling(AOT_CACHE);
+        if (Files.isRegularFile(aot) && javaFeatureVersion(java) >= 25) {
+            cmd.add("-XX:AOTCache=" + aot);
+        }
         cmd.add("-jar");
         cmd.add(jar.toString());
         return cmd;
+    }
+
+    /** The feature version of a Java launcher (17, 25 …), asked once per launcher; 0 when unknown. */
+    static int javaFeatureVersion(String java) {
+        return JAVA_VERSIONS.computeIfAbsent(java, j -> {
+            try {
+                Process p = new ProcessBuilder(j, "-version").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes());
+                p.waitFor(10, TimeUnit.SECONDS);
+                Matcher m = Pattern.compile("version \"(\\d+)").matcher(out);
+                return m.find() ? Integer.parseInt(m.group(1)) : 0;
+            } catch (IOException e) {
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        });
     }
 
     synchronized void start() throws IOException {

@@ -40,7 +40,7 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        Path dir = Path.of("target", "surge-it").toAbsolutePath();
+        Path dir = dir();
         deleteRecursively(dir);
         Path functions = Path.of(System.getProperty("test.functions.dir", "../../functions")).toAbsolutePath().normalize();
         for (String app : new String[] {"greeter", "orders"}) {
@@ -58,10 +58,15 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
             return Map.of(
                     "surge.config-file", file.toString(),
                     "surge.data-dir", dir.resolve("data").toString(),
-                    "surge.ingress.max-request-bytes", String.valueOf(64 * 1024));
+                    "surge.ingress.max-request-bytes", String.valueOf(64 * 1024),
+                    "surge.functions.activation-timeout", "5s");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Path dir() {
+        return Path.of("target", "surge-it").toAbsolutePath();
     }
 
     private static String resources(Path functions) {
@@ -105,6 +110,8 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
                 + " pollingInterval: PT0.25S, stabilizationWindow: PT1S}"));
         y.append(doc("Trigger", "scale-greet", "broker: scaling\nfilters: [{exact: {type: dev.surge.greet}}]"
                 + "\nfunction: scaled"));
+        // A function whose process cannot start: its path is a file, but not a jar.
+        y.append(doc("Function", "broken", "path: " + dir().resolve("surge.yaml")));
         String[][] chain = {{"payment", "shop.order.placed"}, {"inventory", "shop.payment.completed"},
                 {"confirmation", "shop.inventory.reserved"}};
         for (String[] step : chain) {
