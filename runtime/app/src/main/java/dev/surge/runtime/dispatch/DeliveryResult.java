@@ -16,8 +16,4 @@ public record DeliveryResult(int status, CloudEvent reply, byte[] bodyStart, Opt
     public boolean isSuccess() {
         return status >= 200 && status < 300;
     }
-
-    public String bodyText() {
-        return new String(bodyStart, java.nio.charset.StandardCharsets.UTF_8);
-    }
 }

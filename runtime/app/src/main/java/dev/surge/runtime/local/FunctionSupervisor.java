@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -98,22 +97,10 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         this.startTimeout = startTimeout;
     }
 
-    /** Registers the functions; none runs until {@link #scaleTo} (or {@link #startAll}) asks. */
+    /** Registers the functions; none runs until {@link #scaleTo} asks. */
     public void register(Collection<Function> all) {
         for (Function f : all) {
             functions.putIfAbsent(key(f.namespace(), f.name()), new Replicas(f));
-        }
-    }
-
-    /** Starts one replica of every function and waits until each is ready (or failed). */
-    public void startAll(Collection<Function> all) throws InterruptedException {
-        register(all);
-        List<Replica> started = new ArrayList<>();
-        for (Function f : all) {
-            started.add(addReplica(functions.get(key(f.namespace(), f.name()))));
-        }
-        for (Replica r : started) {
-            awaitReady(r);
         }
     }
 
