@@ -10,24 +10,15 @@ RUNS=${RUNS:-10}
 need_tools
 app="$root/functions/greeter/target/quarkus-app"
 [ -f "$app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
-trap 'rm -f "$app/app.aot"' EXIT
+data=$(mktemp -d "${TMPDIR:-/tmp}/surge-zero-data.XXXXXX")
+trap 'rm -f "$app/app.aot"; rm -rf "$data"' EXIT
 
-python3 "$root/bench/scale_from_zero.py" "$root" "$(command -v java)" "$RUNS" "JDK $(java -version 2>&1 | head -1)"
+python3 "$root/bench/scale_from_zero.py" "$root" "$(command -v java)" "$RUNS" "JDK $(java -version 2>&1 | head -1)" "$data/jdk17"
 
 temurin=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)
 if [ -n "$temurin" ]; then
   echo
   echo "== training run for the AOT cache ($temurin)"
-  port=$(free_port)
-  "$temurin/bin/java" -XX:AOTCacheOutput="$app/app.aot" -Dquarkus.http.port=$port -Dquarkus.http.host=127.0.0.1 \
-    -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -jar "$app/quarkus-run.jar" > /dev/null 2>&1 &
-  pid=$!
-  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.05; done
-  for i in 1 2 3; do
-    curl -s -o /dev/null "http://127.0.0.1:$port/" -H 'ce-specversion: 1.0' -H "ce-id: t$i" -H 'ce-source: /train' \
-      -H 'ce-type: dev.surge.greet' -H 'content-type: application/json' -d '{"name":"training"}'
-  done
-  kill -TERM $pid; wait $pid 2>/dev/null || true
-  ls -la "$app/app.aot"
-  python3 "$root/bench/scale_from_zero.py" "$root" "$temurin/bin/java" "$RUNS" "Temurin 25 with an AOT cache (app.aot)"
+  java -jar "$jar" aot-train --functions-java "$temurin/bin/java" --data-dir "$data/jdk25" "$app"
+  python3 "$root/bench/scale_from_zero.py" "$root" "$temurin/bin/java" "$RUNS" "Temurin 25 with an AOT cache (app.aot)" "$data/jdk25"
 fi

@@ -4,7 +4,7 @@ Driven by bench/scale-from-zero.sh; see there. Prints medians and maxima over RU
 """
 import http.server, json, os, statistics, subprocess, sys, tempfile, threading, time, urllib.request, socket
 
-root, java, runs, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+root, java, runs, label, data_dir = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 app = os.path.join(root, "functions/greeter/target/quarkus-app")
 jar = os.path.join(root, "runtime/app/target/quarkus-app/quarkus-run.jar")
 jvm_options = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k"]   # as FunctionProcess.JVM_OPTIONS
@@ -36,15 +36,26 @@ def wait_ready(url, proc, limit=60):
     raise SystemExit(f"{url} not ready after {limit} s")
 
 
+def java_feature_version():
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    return int(out.split('version "')[1].split(".")[0].split('"')[0])
+
+
 def aot_options():
-    return [f"-XX:AOTCache={aot}"] if os.path.exists(aot) else []
+    """As local mode does: the app's AOT cache, on JDK 25 and newer only."""
+    return [f"-XX:AOTCache={aot}"] if os.path.exists(aot) and java_feature_version() >= 25 else []
+
+
+def agent_options():
+    """The parent-watch agent Surge gives every function process (written by Surge into its data folder)."""
+    return [f"-javaagent:{os.path.join(data_dir, 'agent', 'parent-watch.jar')}={os.getpid()}"]
 
 
 def bare_start():
     port = free_port()
     t0 = time.perf_counter()
     p = subprocess.Popen([java, f"-Dquarkus.http.port={port}", "-Dquarkus.http.host=127.0.0.1", *jvm_options,
-                          *aot_options(), "-jar", os.path.join(app, "quarkus-run.jar")],
+                          *agent_options(), *aot_options(), "-jar", os.path.join(app, "quarkus-run.jar")],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         return wait_ready(f"http://127.0.0.1:{port}/q/health/ready", p) - t0
@@ -91,7 +102,7 @@ spec: {{broker: zero, filters: [{{exact: {{type: dev.surge.greeting}}}}], uri: "
     open(os.path.join(work, "surge.yaml"), "w").write(yaml)
     log = open(os.path.join(work, "surge.log"), "w")
     surge = subprocess.Popen(["java", "-jar", jar, "up", os.path.join(work, "surge.yaml"), "--port", str(port),
-                              "--kafka-port", str(kafka_port), "--data-dir", os.path.join(work, "data"),
+                              "--kafka-port", str(kafka_port), "--data-dir", data_dir,
                               "--functions-java", java], stdout=log, stderr=subprocess.STDOUT)
     times = []
     try:
@@ -123,10 +134,10 @@ spec: {{broker: zero, filters: [{{exact: {{type: dev.surge.greeting}}}}], uri: "
     return times
 
 
+e2e = surge_runs()          # first: Surge writes the agent jar the bare starts use too
 bare = [bare_start() for _ in range(runs)]
-e2e = surge_runs()
 ms = lambda xs: f"median {statistics.median(xs) * 1000:6.0f} ms, max {max(xs) * 1000:6.0f} ms"
 print(f"{label}")
-print(f"  bare start of the greeter (launch -> ready)       {ms(bare)}")
+print(f"  bare start of the greeter (launch -> ready)        {ms(bare)}")
 print(f"  Surge scale from zero (event posted -> reply seen) {ms(e2e)}")
 print(f"  overhead (median - median)                        {(statistics.median(e2e) - statistics.median(bare)) * 1000:6.0f} ms")

@@ -3,6 +3,7 @@ package dev.surge.runtime;
 import dev.surge.core.resource.InvalidResourcesException;
 import dev.surge.core.resource.ResourceLoader;
 import dev.surge.core.resource.ResourceSet;
+import dev.surge.runtime.local.AotTraining;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -29,7 +30,7 @@ public class Main {
 
     @Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
             description = "Serverless event functions on Kafka.",
-            subcommands = {Up.class, Validate.class})
+            subcommands = {Up.class, Validate.class, AotTrain.class})
     static class Surge implements Runnable {
         @Override
         public void run() {
@@ -94,6 +95,25 @@ public class Main {
             }
             Quarkus.run(Running.class);
             return 0;
+        }
+    }
+
+    @Command(name = "aot-train", description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
+            + " with the exact command line local mode uses; local mode then starts the function from it.")
+    static class AotTrain implements Callable<Integer> {
+        @Parameters(index = "0", description = "The function's built quarkus-app folder.")
+        Path app;
+
+        @Option(names = "--functions-java", required = true, description = "Java launcher (25 or newer) of the functions.")
+        String java;
+
+        @Option(names = "--data-dir", defaultValue = ".surge", description = "The data folder 'surge up' will use"
+                + " (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            return AotTraining.run(java, app, dataDir, System.out) ? 0 : 1;
         }
     }
 

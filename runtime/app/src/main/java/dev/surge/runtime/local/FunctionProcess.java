@@ -33,11 +33,14 @@ final class FunctionProcess {
     private Process process;
     private volatile boolean ready;
 
-    FunctionProcess(Function function, String java, int port, Path logFile) {
+    private final List<String> extraOptions;
+
+    FunctionProcess(Function function, String java, int port, Path logFile, List<String> extraOptions) {
         this.function = function;
         this.java = java;
         this.port = port;
         this.logFile = logFile;
+        this.extraOptions = extraOptions;
     }
 
     /** JVM options of every function process: small, quick-starting JVMs, one of many on a laptop. */
@@ -55,6 +58,7 @@ final class FunctionProcess {
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         cmd.addAll(JVM_OPTIONS);
+        cmd.addAll(extraOptions);
         Path aot = jar.resolveSibling(AOT_CACHE);
         if (Files.isRegularFile(aot) && javaFeatureVersion(java) >= 25) {
             cmd.add("-XX:AOTCache=" + aot);

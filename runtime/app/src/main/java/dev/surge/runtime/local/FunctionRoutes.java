@@ -90,6 +90,7 @@ public class FunctionRoutes {
         o.put("readyReplicas", s.readyReplicas());
         o.put("inFlight", s.inFlight());
         o.putPOJO("ports", s.ports());
+        o.putPOJO("pids", s.pids());
         o.put("restarts", s.restarts());
         if (s.lastExitCode() != null) {
             o.put("lastExitCode", s.lastExitCode());

@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +25,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.jboss.logging.Logger;
 
 /**
@@ -95,6 +102,54 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         this.java = java;
         this.logDir = logDir;
         this.startTimeout = startTimeout;
+        this.parentWatch = writeParentWatchAgent(agentPath(logDir.getParent()));
+    }
+
+    /** Where the parent-watch agent lives under a data folder; its path is part of an AOT cache's class path. */
+    static Path agentPath(Path dataDir) {
+        return dataDir.resolve("agent").resolve("parent-watch.jar");
+    }
+
+    static String agentOption(Path agent) {
+        return "-javaagent:" + agent + "=" + ProcessHandle.current().pid();
+    }
+
+    private final Path parentWatch;
+
+    /**
+     * Packs {@link ParentWatch} into an agent jar, so function processes die with this one. The jar is
+     * rewritten only when its content changes: an AOT cache trained with it stays valid.
+     */
+    static Path writeParentWatchAgent(Path jar) {
+        String entry = ParentWatch.class.getName().replace('.', '/') + ".class";
+        try (var in = ParentWatch.class.getClassLoader().getResourceAsStream(entry)) {
+            if (in == null) {
+                throw new IllegalStateException("class file " + entry + " not found");
+            }
+            byte[] bytes = in.readAllBytes();
+            if (Files.isRegularFile(jar)) {
+                try (var existing = new JarFile(jar.toFile())) {
+                    var e = existing.getJarEntry(entry);
+                    if (e != null && Arrays.equals(existing.getInputStream(e).readAllBytes(), bytes)) {
+                        return jar; // unchanged: keep its date, which an AOT cache trained with it checks
+                    }
+                } catch (IOException unreadable) {
+                    // written anew below
+                }
+            }
+            Files.createDirectories(jar.getParent());
+            var manifest = new Manifest();
+            manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+            manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), ParentWatch.class.getName());
+            try (var out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+                out.putNextEntry(new JarEntry(entry));
+                out.write(bytes);
+                out.closeEntry();
+            }
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + jar, e);
+        }
     }
 
     /** Registers the functions; none runs until {@link #scaleTo} asks. */
@@ -141,7 +196,8 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         Function f = set.function;
         int index = set.replicas.size();
         FunctionProcess p = new FunctionProcess(f, java, freePort(),
-                logDir.resolve(f.namespace() + "." + f.name() + (index == 0 ? "" : "-" + index) + ".log"));
+                logDir.resolve(f.namespace() + "." + f.name() + (index == 0 ? "" : "-" + index) + ".log"),
+                List.of(agentOption(parentWatch)));
         Replica r = new Replica(p);
         set.replicas.add(r);
         launch(set, r);
