@@ -34,12 +34,9 @@ NGINX
 }
 SINK_A=$(free_port); SINK_B=$(free_port)
 sink_conf a "$SINK_A"; sink_conf b "$SINK_B"
+on_exit 'rm -rf "$SINK_DIR"'
+on_exit 'for s in a b; do [ -f "$SINK_DIR/$s/nginx.pid" ] && nginx -c "$SINK_DIR/$s/nginx.conf" -s stop; done'
 nginx -c "$SINK_DIR/a/nginx.conf"
-cleanup() {
-  for s in a b; do [ -f "$SINK_DIR/$s/nginx.pid" ] && nginx -c "$SINK_DIR/$s/nginx.conf" -s stop 2>/dev/null || true; done
-  rm -rf "$SINK_DIR"; stop_surge
-}
-trap cleanup EXIT
 
 start_surge "apiVersion: surge.dev/v1alpha1
 kind: Broker
@@ -63,7 +60,6 @@ spec:
   broker: dispatch
   uri: http://127.0.0.1:$SINK_B/events
   delivery: {retry: 1000, backoffDelay: PT0.01S, backoffCap: PT0.1S}"
-trap cleanup EXIT
 
 python3 - "$WORK/batch.json" "$BATCH" <<'PY'
 import json, sys

@@ -1,6 +1,16 @@
 # Shared by the benchmark scripts: start a Surge of their own on free ports with data in a folder of
 # their own, and remove both on exit, also on failure.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Everything a script started is stopped on exit, whatever the exit: Surge, then what the script added
+# with on_exit (run in reverse order of adding).
+EXIT_HOOKS=()
+on_exit() { EXIT_HOOKS=("$1" "${EXIT_HOOKS[@]}"); }
+run_exit_hooks() {
+  stop_surge
+  for hook in "${EXIT_HOOKS[@]}"; do eval "$hook" || true; done
+}
+trap run_exit_hooks EXIT
 jar="$root/runtime/app/target/quarkus-app/quarkus-run.jar"
 
 need_tools() {
@@ -22,7 +32,6 @@ start_surge() {
   java ${SURGE_JAVA_OPTS:-} -jar "$jar" up "$WORK/surge.yaml" --port "$HTTP_PORT" --kafka-port "$KAFKA_PORT" \
     --data-dir "$WORK/data" > "$WORK/surge.log" 2>&1 &
   SURGE_PID=$!
-  trap stop_surge EXIT
   for _ in $(seq 1 120); do
     curl -sf "http://localhost:$HTTP_PORT/q/health/ready" >/dev/null 2>&1 && return 0
     kill -0 "$SURGE_PID" 2>/dev/null || { cat "$WORK/surge.log"; return 1; }

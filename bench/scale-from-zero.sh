@@ -11,7 +11,7 @@ need_tools
 app="$root/functions/greeter/target/quarkus-app"
 [ -f "$app/quarkus-run.jar" ] || (cd "$root" && ./mvnw -q -B package -DskipTests)
 data=$(mktemp -d "${TMPDIR:-/tmp}/surge-zero-data.XXXXXX")
-trap 'rm -f "$app/app.aot"; rm -rf "$data"' EXIT
+on_exit 'rm -f "$app/app.aot"; rm -rf "$data"'
 
 python3 "$root/bench/scale_from_zero.py" "$root" "$(command -v java)" "$RUNS" "JDK $(java -version 2>&1 | head -1)" "$data/jdk17"
 

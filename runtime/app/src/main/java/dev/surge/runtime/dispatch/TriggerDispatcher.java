@@ -30,8 +30,9 @@ import org.jboss.logging.Logger;
 /**
  * Runs one trigger: a Kafka consumer in the trigger's own group ({@code surge.<namespace>.<trigger>}) on a
  * thread of its own, feeding a {@link DeliveryEngine} on a Vert.x context of its own. The consumer thread
- * is the only one that touches the consumer: it polls, hands each batch to the engine and waits until the
- * engine took it (so batches never pile up), and carries out the engine's pause, resume and commit requests.
+ * is the only one that touches the consumer: it polls, parses and filters, hands batches to the engine (at
+ * most two on their way, so they never pile up), and carries out the engine's pause, resume and commit
+ * requests.
  *
  * <p>At-least-once: offsets are committed only past events that were delivered, dead-lettered or filtered
  * out. On {@link #close()} the engine stops starting deliveries, waits for those in flight, and the last
@@ -48,6 +49,8 @@ public final class TriggerDispatcher implements AutoCloseable {
     private final Context context;
     private final DeliveryEngine engine;
     private final Queue<Consumer<KafkaConsumer<String, byte[]>>> requests = new ConcurrentLinkedQueue<>();
+    private static final int HANDOFFS = 2;
+    private final java.util.concurrent.Semaphore handoffs = new java.util.concurrent.Semaphore(HANDOFFS);
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -59,6 +62,10 @@ public final class TriggerDispatcher implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, KafkaNames.triggerGroup(trigger.namespace(), trigger.name()),
                 ConsumerConfig.CLIENT_ID_CONFIG, "surge-dispatcher-" + trigger.namespace() + "-" + trigger.name(),
+                // Static membership: a runtime restarted after a crash takes its partitions back at once
+                // instead of waiting out the dead member's session (45 s). One dispatcher per trigger, as
+                // local mode runs; several dispatcher processes per trigger will need distinct ids.
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "surge-dispatcher-" + trigger.namespace() + "-" + trigger.name(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // A new trigger sees every event its broker still retains: nothing posted before the
                 // trigger's group first joined is silently skipped.
@@ -129,18 +136,27 @@ public final class TriggerDispatcher implements AutoCloseable {
                 }
                 if (!records.isEmpty()) {
                     List<DeliveryEngine.Taken> batch = engine.prepare(records);
-                    onContext(() -> {
-                        engine.accept(batch);
-                        return null;
+                    // At most HANDOFFS batches between the threads: the consumer reads and parses the next
+                    // batch while the engine takes the previous one, and memory stays bounded.
+                    handoffs.acquire();
+                    context.runOnContext(v -> {
+                        try {
+                            engine.accept(batch);
+                        } finally {
+                            handoffs.release();
+                        }
                     });
                 }
             }
         } catch (WakeupException e) {
             // close() woke the consumer up outside poll
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.errorf(e, "trigger %s/%s stopped", trigger.namespace(), trigger.name());
         } finally {
             try {
+                handoffs.acquireUninterruptibly(HANDOFFS); // every batch handed over is in the engine
                 Map<TopicPartition, OffsetAndMetadata> last = onContextFuture(() -> engine.drain(DRAIN_GRACE));
                 for (Consumer<KafkaConsumer<String, byte[]>> r; (r = requests.poll()) != null;) {
                     r.accept(consumer);
