@@ -3,11 +3,10 @@ package dev.surge.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.surge.runtime.testing.PackagedRuntime;
 import dev.surge.runtime.testing.ScriptedTarget;
 import dev.surge.runtime.testing.ScriptedTarget.Answer;
 import dev.surge.runtime.testing.ScriptedTarget.Arrival;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +34,7 @@ class CrashSafetyPackagedIT {
 
     @AfterEach
     void stopEverything() throws Exception {
-        stop(runtime);
+        PackagedRuntime.stop(runtime);
         if (target != null) {
             target.close();
         }
@@ -60,8 +59,8 @@ class CrashSafetyPackagedIT {
                   uri: %s
                   delivery: {maxInFlight: 10}
                 """.formatted(target.url("/sink")));
-        int port = freePort();
-        int kafkaPort = freePort();
+        int port = PackagedRuntime.freePort();
+        int kafkaPort = PackagedRuntime.freePort();
 
         runtime = start(yaml, port, kafkaPort, "first");
         Set<String> accepted = new HashSet<>();
@@ -98,43 +97,12 @@ class CrashSafetyPackagedIT {
     }
 
     private Process start(Path yaml, int port, int kafkaPort, String name) throws Exception {
-        String jar = System.getProperty("surge.runtime.jar");
-        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar, "up",
-                yaml.toString(), "--port", String.valueOf(port), "--kafka-port", String.valueOf(kafkaPort),
-                "--data-dir", dir.resolve("data").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("runtime-" + name + ".log").toFile())
-                .start();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            assertThat(p.isAlive()).as("runtime alive, see " + dir).isTrue();
-            try {
-                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-        return p;
-    }
-
-    private static void stop(Process p) throws InterruptedException {
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        return PackagedRuntime.start(yaml, port, kafkaPort, dir.resolve("data"), dir.resolve("runtime-" + name + ".log"));
     }
 
     private static Set<String> distinct(List<Arrival> arrivals) {
         Set<String> ids = new HashSet<>();
         arrivals.forEach(a -> ids.add(a.id()));
         return ids;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

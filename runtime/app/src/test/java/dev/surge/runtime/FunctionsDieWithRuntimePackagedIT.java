@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.surge.runtime.testing.PackagedRuntime;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,11 +50,9 @@ class FunctionsDieWithRuntimePackagedIT {
                   path: %s
                   scaling: {minReplicas: 1}
                 """.formatted(greeter));
-        int port = freePort();
-        runtime = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                System.getProperty("surge.runtime.jar"), "up", yaml.toString(), "--port", String.valueOf(port),
-                "--kafka-port", String.valueOf(freePort()), "--data-dir", dir.resolve("data").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("runtime.log").toFile()).start();
+        int port = PackagedRuntime.freePort();
+        runtime = PackagedRuntime.start(yaml, port, PackagedRuntime.freePort(), dir.resolve("data"),
+                dir.resolve("runtime.log"));
 
         HttpRequest status = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/functions/orphan/greeter")).build();
         JsonNode ready = await().atMost(Duration.ofSeconds(90)).until(() -> {
@@ -73,11 +71,5 @@ class FunctionsDieWithRuntimePackagedIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 ProcessHandle.of(functionPid).map(ProcessHandle::isAlive).orElse(false) == false);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,58 @@
+package dev.surge.runtime.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged runtime ({@code surge up} from the built jar) as a child process of a test. */
+public final class PackagedRuntime {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private PackagedRuntime() {
+    }
+
+    /** Starts {@code surge up} and returns once it is ready; its output goes to {@code log}. */
+    public static Process start(Path yaml, int port, int kafkaPort, Path dataDir, Path log) throws IOException {
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                System.getProperty("surge.runtime.jar"), "up", yaml.toString(), "--port", String.valueOf(port),
+                "--kafka-port", String.valueOf(kafkaPort), "--data-dir", dataDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            assertThat(p.isAlive()).as("runtime alive, see " + log).isTrue();
+            try {
+                return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+        return p;
+    }
+
+    /** SIGTERM, and SIGKILL when it does not stop in 20 s. */
+    public static void stop(Process p) throws InterruptedException {
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
