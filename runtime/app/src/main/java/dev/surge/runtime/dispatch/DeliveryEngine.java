@@ -193,8 +193,8 @@ final class DeliveryEngine {
         if (!accepting) {
             return;
         }
-        boolean waiting = lanes.values().stream().anyMatch(l -> l.queue.waiting() > 0);
-        if (waiting && !targetReady()) {
+        // targetReady() first: for URL targets it is always true, and this runs after every delivery.
+        if (!targetReady() && lanes.values().stream().anyMatch(l -> l.queue.waiting() > 0)) {
             endpoints.activate(trigger.namespace(), trigger.function());
             waitForTarget();
             return;

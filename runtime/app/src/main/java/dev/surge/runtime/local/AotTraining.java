@@ -5,8 +5,6 @@ import dev.surge.core.resource.Metadata;
 import dev.surge.core.scaling.ScalingPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +37,7 @@ public final class AotTraining {
         Path cache = folder.resolve(FunctionProcess.AOT_CACHE);
         Files.deleteIfExists(cache);
         Path agent = FunctionSupervisor.writeParentWatchAgent(FunctionSupervisor.agentPath(dataDir.toAbsolutePath()));
-        int port = freePort();
+        int port = FunctionSupervisor.freePort();
         Function f = new Function(new Metadata("aot-training", "default"), null, folder.toString(), port, Map.of(), 1,
                 ScalingPolicy.DEFAULT);
         FunctionProcess p = new FunctionProcess(f, java, port, dataDir.toAbsolutePath().resolve("aot-training.log"),
@@ -65,12 +63,5 @@ public final class AotTraining {
         out.printf("%s: %d MB; 'surge up --functions-java %s --data-dir %s' starts the function from it%n", cache,
                 Files.size(cache) / (1024 * 1024), java, dataDir);
         return true;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
     }
 }

@@ -391,7 +391,7 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         return namespace + "/" + name;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();
