@@ -1,5 +1,7 @@
 package dev.surge.runtime.ingress;
 
+import dev.surge.runtime.http.HttpProblem;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,30 +50,30 @@ public final class EventParser {
     private CloudEvent binary(MultiMap headers, Buffer body) {
         String specversion = headers.get("ce-specversion");
         if (specversion == null) {
-            throw IngressException.invalid("specversion", "missing required attribute 'specversion': binary mode needs"
+            throw HttpProblem.invalid("specversion", "missing required attribute 'specversion': binary mode needs"
                     + " a ce-specversion header; structured mode needs Content-Type " + STRUCTURED);
         }
         checkSpecVersion(specversion);
         for (String name : REQUIRED) {
             String value = headers.get("ce-" + name);
             if (value == null || value.isEmpty()) {
-                throw IngressException.invalid(name, "missing required attribute '" + name + "' (header ce-" + name + ")");
+                throw HttpProblem.invalid(name, "missing required attribute '" + name + "' (header ce-" + name + ")");
             }
         }
         try {
             return VertxMessageFactory.createReader(headers, body).toEvent();
         } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
-            throw IngressException.invalid(null, "cannot read the event: " + e.getMessage());
+            throw HttpProblem.invalid(null, "cannot read the event: " + e.getMessage());
         }
     }
 
     private List<CloudEvent> batch(Buffer body) {
         JsonNode tree = tree(body);
         if (!tree.isArray()) {
-            throw new IngressException(400, "Invalid batch", "a batch must be a JSON array of structured CloudEvents");
+            throw new HttpProblem(400, "Invalid batch", "a batch must be a JSON array of structured CloudEvents");
         }
         if (tree.isEmpty()) {
-            throw new IngressException(400, "Invalid batch", "the batch contains no event");
+            throw new HttpProblem(400, "Invalid batch", "the batch contains no event");
         }
         List<CloudEvent> events = new ArrayList<>(tree.size());
         for (int i = 0; i < tree.size(); i++) {
@@ -83,20 +85,20 @@ public final class EventParser {
     private CloudEvent structured(JsonNode node, Integer index) {
         try {
             if (!node.isObject()) {
-                throw IngressException.invalid(null, "a structured CloudEvent must be a JSON object");
+                throw HttpProblem.invalid(null, "a structured CloudEvent must be a JSON object");
             }
             JsonNode specversion = node.get("specversion");
             if (specversion == null || specversion.isNull()) {
-                throw IngressException.invalid("specversion", "missing required attribute 'specversion'");
+                throw HttpProblem.invalid("specversion", "missing required attribute 'specversion'");
             }
             checkSpecVersion(specversion.asText());
             for (String name : REQUIRED) {
                 JsonNode value = node.get(name);
                 if (value == null || value.isNull()) {
-                    throw IngressException.invalid(name, "missing required attribute '" + name + "'");
+                    throw HttpProblem.invalid(name, "missing required attribute '" + name + "'");
                 }
                 if (!value.isTextual() || value.asText().isEmpty()) {
-                    throw IngressException.invalid(name, "attribute '" + name + "' must be a non-empty string");
+                    throw HttpProblem.invalid(name, "attribute '" + name + "' must be a non-empty string");
                 }
             }
             // A JSON 'data' member implies application/json (CloudEvents JSON format, 3.1); say so
@@ -105,24 +107,24 @@ public final class EventParser {
                 ((ObjectNode) node).put("datacontenttype", "application/json");
             }
             return json.treeToValue(node, CloudEvent.class);
-        } catch (IngressException e) {
+        } catch (HttpProblem e) {
             throw index == null ? e : e.inBatch(index);
         } catch (JsonProcessingException | CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
-            IngressException invalid = IngressException.invalid(null, "cannot read the event: " + rootMessage(e));
+            HttpProblem invalid = HttpProblem.invalid(null, "cannot read the event: " + rootMessage(e));
             throw index == null ? invalid : invalid.inBatch(index);
         }
     }
 
     private JsonNode tree(Buffer body) {
         if (body == null || body.length() == 0) {
-            throw new IngressException(400, "Malformed JSON", "the request body is empty");
+            throw new HttpProblem(400, "Malformed JSON", "the request body is empty");
         }
         try {
             return json.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
-            throw new IngressException(400, "Malformed JSON", "the body is not valid JSON: " + e.getOriginalMessage());
+            throw new HttpProblem(400, "Malformed JSON", "the body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
-            throw new IngressException(400, "Malformed JSON", e.getMessage());
+            throw new HttpProblem(400, "Malformed JSON", e.getMessage());
         }
     }
 
@@ -130,12 +132,12 @@ public final class EventParser {
         try {
             SpecVersion.parse(value);
         } catch (CloudEventRWException e) {
-            throw IngressException.invalid("specversion", "specversion '" + value + "' is not supported; use 1.0");
+            throw HttpProblem.invalid("specversion", "specversion '" + value + "' is not supported; use 1.0");
         }
     }
 
-    private static IngressException unsupported(String mediaType) {
-        return new IngressException(415, "Unsupported Media Type", "'" + mediaType + "' is not supported; send "
+    private static HttpProblem unsupported(String mediaType) {
+        return new HttpProblem(415, "Unsupported Media Type", "'" + mediaType + "' is not supported; send "
                 + STRUCTURED + ", " + BATCH + ", or binary mode with ce- headers");
     }
 

@@ -1,5 +1,8 @@
 package dev.surge.runtime.ingress;
 
+import dev.surge.runtime.http.HttpProblem;
+import dev.surge.runtime.http.ProblemResponse;
+
 import dev.surge.core.KafkaNames;
 import dev.surge.core.resource.Broker;
 import dev.surge.runtime.Metrics;
@@ -61,12 +64,12 @@ public class IngressRoutes {
     private void checkTarget(RoutingContext ctx) {
         if (ctx.request().method() != HttpMethod.POST) {
             ctx.response().putHeader("Allow", "POST");
-            ProblemResponse.send(ctx.response(), new IngressException(405, "Method Not Allowed",
+            ProblemResponse.send(ctx.response(), new HttpProblem(405, "Method Not Allowed",
                     ctx.request().method() + " is not supported here; POST CloudEvents to this broker"), ctx.normalizedPath());
             return;
         }
         if (broker(ctx) == null) {
-            ProblemResponse.send(ctx.response(), new IngressException(404, "Unknown broker", "no broker '"
+            ProblemResponse.send(ctx.response(), new HttpProblem(404, "Unknown broker", "no broker '"
                     + ctx.pathParam("param1") + "' in namespace '" + ctx.pathParam("param0") + "'"), ctx.normalizedPath());
             return;
         }
@@ -122,7 +125,7 @@ public class IngressRoutes {
     private void tooLarge(RoutingContext ctx) {
         Broker broker = broker(ctx);
         reject(ctx, broker == null ? null : meters.computeIfAbsent(broker, this::metersOf),
-                new IngressException(413, "Payload Too Large", "the request is larger than "
+                new HttpProblem(413, "Payload Too Large", "the request is larger than "
                         + config.ingress().maxRequestBytes() + " bytes (surge.ingress.max-request-bytes)"));
     }
 
@@ -137,7 +140,7 @@ public class IngressRoutes {
         List<CloudEvent> events;
         try {
             events = parser.parse(ctx.request().headers(), body);
-        } catch (IngressException e) {
+        } catch (HttpProblem e) {
             reject(ctx, m, e);
             return;
         }
@@ -153,7 +156,7 @@ public class IngressRoutes {
             try {
                 records.add(KafkaMessageFactory.<String>createWriter(topic, partitionKey(event)).writeBinary(event));
             } catch (RuntimeException e) {
-                reject(ctx, m, IngressException.invalid(null, "cannot encode the event for Kafka: " + e.getMessage()));
+                reject(ctx, m, HttpProblem.invalid(null, "cannot encode the event for Kafka: " + e.getMessage()));
                 return;
             }
         }
@@ -190,25 +193,25 @@ public class IngressRoutes {
 
     private void produceFailed(RoutingContext ctx, BrokerMeters m, Throwable error) {
         if (error instanceof RecordTooLargeException) {
-            reject(ctx, m, new IngressException(413, "Payload Too Large", "Kafka refused the event as too large: "
+            reject(ctx, m, new HttpProblem(413, "Payload Too Large", "Kafka refused the event as too large: "
                     + error.getMessage()));
         } else if (error instanceof TimeoutException || error instanceof RetriableException) {
             runtime.kafka().markUnreachable();
             unavailable(ctx, m, "Kafka did not acknowledge the event in time: " + error.getMessage());
         } else {
             LOG.warnf(error, "producing to Kafka failed");
-            reject(ctx, m, new IngressException(500, "Internal Server Error", "writing to Kafka failed: "
+            reject(ctx, m, new HttpProblem(500, "Internal Server Error", "writing to Kafka failed: "
                     + error.getMessage()));
         }
     }
 
     private void unavailable(RoutingContext ctx, BrokerMeters m, String detail) {
         ctx.response().putHeader("Retry-After", "1");
-        reject(ctx, m, new IngressException(503, "Service Unavailable", detail
+        reject(ctx, m, new HttpProblem(503, "Service Unavailable", detail
                 + "; nothing of this request was acknowledged, send it again"));
     }
 
-    private void reject(RoutingContext ctx, BrokerMeters m, IngressException e) {
+    private void reject(RoutingContext ctx, BrokerMeters m, HttpProblem e) {
         if (m != null) {
             m.rejected(e.status()).increment();
         }
@@ -220,7 +223,7 @@ public class IngressRoutes {
         if (ctx.failure() != null) {
             LOG.warnf(ctx.failure(), "ingress request failed");
         }
-        ProblemResponse.send(ctx.response(), new IngressException(status < 400 ? 500 : status, "Request failed",
+        ProblemResponse.send(ctx.response(), new HttpProblem(status < 400 ? 500 : status, "Request failed",
                 ctx.failure() == null ? "request failed" : String.valueOf(ctx.failure().getMessage())),
                 ctx.normalizedPath());
     }

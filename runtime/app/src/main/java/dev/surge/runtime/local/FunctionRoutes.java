@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.surge.runtime.SurgeConfig;
 import dev.surge.runtime.SurgeRuntime;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
-import dev.surge.runtime.ingress.IngressException;
-import dev.surge.runtime.ingress.ProblemResponse;
+import dev.surge.runtime.http.HttpProblem;
+import dev.surge.runtime.http.ProblemResponse;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -133,13 +133,13 @@ public class FunctionRoutes {
             return;
         }
         if (status.get().held()) {
-            problem(ctx, new IngressException(503, "Function stopped", "function " + namespace + "/" + function
+            problem(ctx, new HttpProblem(503, "Function stopped", "function " + namespace + "/" + function
                     + " is stopped"));
             return;
         }
         String length = ctx.request().getHeader("Content-Length");
         if (length != null && length.matches("\\d+") && Long.parseLong(length) > config.ingress().maxRequestBytes()) {
-            problem(ctx, new IngressException(413, "Payload Too Large", "the request is larger than "
+            problem(ctx, new HttpProblem(413, "Payload Too Large", "the request is larger than "
                     + config.ingress().maxRequestBytes() + " bytes"));
             return;
         }
@@ -170,7 +170,7 @@ public class FunctionRoutes {
                     + config.functions().activationTimeout() + " (replicas " + s.replicas() + ", ready "
                     + s.readyReplicas() + (s.lastExitCode() == null ? "" : ", last exit code " + s.lastExitCode())
                     + "); see " + s.logFile();
-            problem(ctx, new IngressException(504, "Function not ready", detail));
+            problem(ctx, new HttpProblem(504, "Function not ready", detail));
             return;
         }
         vertx.setTimer(WAIT_STEP_MS, id -> awaitReplica(ctx, namespace, function, deadline, then));
@@ -200,18 +200,18 @@ public class FunctionRoutes {
                 .onComplete(ar -> {
                     lease.release();
                     if (ar.failed()) {
-                        problem(ctx, new IngressException(502, "Function failed", "calling " + lease.uri() + " failed: "
+                        problem(ctx, new HttpProblem(502, "Function failed", "calling " + lease.uri() + " failed: "
                                 + ar.cause().getMessage()));
                     }
                 });
     }
 
     private static void notFound(RoutingContext ctx, String namespace, String function) {
-        problem(ctx, new IngressException(404, "Unknown function", "no function '" + function + "' in namespace '"
+        problem(ctx, new HttpProblem(404, "Unknown function", "no function '" + function + "' in namespace '"
                 + namespace + "'"));
     }
 
-    private static void problem(RoutingContext ctx, IngressException e) {
+    private static void problem(RoutingContext ctx, HttpProblem e) {
         ProblemResponse.send(ctx.response(), e, ctx.normalizedPath());
     }
 }

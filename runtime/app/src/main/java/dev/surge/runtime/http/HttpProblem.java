@@ -1,18 +1,18 @@
-package dev.surge.runtime.ingress;
+package dev.surge.runtime.http;
 
 /**
- * A request the ingress refuses, with what the client needs to fix it. Rendered as
+ * A request Surge refuses (ingress, activator, status endpoints), with what the client needs to fix it. Rendered as
  * {@code application/problem+json} (RFC 9457) by {@link ProblemResponse}.
  *
  * @see ProblemResponse
  */
-public class IngressException extends RuntimeException {
+public class HttpProblem extends RuntimeException {
     private final int status;
     private final String title;
     private final String attribute;
     private final Integer index;
 
-    public IngressException(int status, String title, String detail) {
+    public HttpProblem(int status, String title, String detail) {
         this(status, title, detail, null, null);
     }
 
@@ -20,7 +20,7 @@ public class IngressException extends RuntimeException {
      * @param attribute the CloudEvents attribute at fault, or null
      * @param index     position of the event in a batch, or null
      */
-    public IngressException(int status, String title, String detail, String attribute, Integer index) {
+    public HttpProblem(int status, String title, String detail, String attribute, Integer index) {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
@@ -28,12 +28,12 @@ public class IngressException extends RuntimeException {
         this.index = index;
     }
 
-    public static IngressException invalid(String attribute, String detail) {
-        return new IngressException(400, "Invalid CloudEvent", detail, attribute, null);
+    public static HttpProblem invalid(String attribute, String detail) {
+        return new HttpProblem(400, "Invalid CloudEvent", detail, attribute, null);
     }
 
-    IngressException inBatch(int i) {
-        return new IngressException(status, title, "event " + i + " of the batch: " + getMessage(), attribute, i);
+    public HttpProblem inBatch(int i) {
+        return new HttpProblem(status, title, "event " + i + " of the batch: " + getMessage(), attribute, i);
     }
 
     public int status() {

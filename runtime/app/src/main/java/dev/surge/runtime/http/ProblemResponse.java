@@ -1,4 +1,4 @@
-package dev.surge.runtime.ingress;
+package dev.surge.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +11,7 @@ public final class ProblemResponse {
     private ProblemResponse() {
     }
 
-    public static void send(HttpServerResponse response, IngressException e, String instance) {
+    public static void send(HttpServerResponse response, HttpProblem e, String instance) {
         if (response.ended()) {
             return;
         }
