@@ -74,6 +74,17 @@ public class Main {
         @Option(names = "--kafka-bootstrap-servers", description = "Use this Kafka cluster instead of the embedded broker.")
         String bootstrapServers;
 
+        @Option(names = "--kafka-config", description = "Kafka client properties file (security.protocol, sasl.*,"
+                + " ssl.* …) for every producer, consumer and admin client, as Kafka's own tools take it.")
+        Path kafkaConfig;
+
+        @Option(names = "--roles", split = ",", description = "Roles of this process, comma-separated: ingress,"
+                + " dispatcher, scaler (default: all three).")
+        java.util.List<String> roles;
+
+        @Option(names = "--no-watch", description = "Do not apply edits of the resource file while running.")
+        boolean noWatch;
+
         @Option(names = "--functions-java", description = "Java launcher for function processes (default: this JVM's);"
                 + " with JDK 25+ an app.aot next to a function's quarkus-run.jar is used as its AOT cache.")
         String functionsJava;
@@ -92,6 +103,27 @@ public class Main {
             }
             if (functionsJava != null) {
                 System.setProperty("surge.functions.java", functionsJava);
+            }
+            if (kafkaConfig != null) {
+                if (!java.nio.file.Files.isReadable(kafkaConfig)) {
+                    System.err.println("surge: --kafka-config " + kafkaConfig + ": no such readable file");
+                    return 2;
+                }
+                System.setProperty("surge.kafka.client-properties-file", kafkaConfig.toAbsolutePath().toString());
+            }
+            if (roles != null) {
+                for (String r : roles) {
+                    try {
+                        Role.valueOf(r.trim().toUpperCase(java.util.Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("surge: --roles: '" + r + "' is not a role; use ingress, dispatcher, scaler");
+                        return 2;
+                    }
+                }
+                System.setProperty("surge.roles", String.join(",", roles));
+            }
+            if (noWatch) {
+                System.setProperty("surge.watch-interval", "0s");
             }
             Quarkus.run(Running.class);
             return 0;

@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Settings of the runtime, read by Quarkus from system properties, environment variables
@@ -21,6 +23,18 @@ public interface SurgeConfig {
     /** Folder of local mode's state: the embedded Kafka's data and the functions' logs. */
     @WithDefault(".surge")
     Path dataDir();
+
+    /**
+     * What this process does: {@code ingress} (accepts events), {@code dispatcher} (runs the triggers),
+     * {@code scaler} (decides replicas and, in local mode, runs the functions' processes). Local mode runs all
+     * three; on Kubernetes each runs as its own Deployment.
+     */
+    @WithDefault("ingress,dispatcher,scaler")
+    Set<Role> roles();
+
+    /** How often the resource file is checked for changes while Surge runs; 0 turns watching off. */
+    @WithDefault("500ms")
+    Duration watchInterval();
 
     Kafka kafka();
 
@@ -42,6 +56,20 @@ public interface SurgeConfig {
         /** Longest wait for Kafka to acknowledge an event before the ingress answers 503. */
         @WithDefault("2s")
         Duration timeout();
+
+        /**
+         * A Kafka client properties file (as Kafka's own tools take with {@code --command-config}): security
+         * protocol, SASL, TLS and any other client setting, passed to every producer, consumer and admin
+         * client Surge creates.
+         */
+        Optional<Path> clientPropertiesFile();
+
+        /**
+         * Kafka client settings given one by one, e.g. {@code surge.kafka.client."security.protocol"=SASL_SSL};
+         * they override the file's. See {@link dev.surge.runtime.kafka.KafkaClientSettings} for the few that
+         * Surge's guarantees need and that cannot be overridden.
+         */
+        Map<String, String> client();
     }
 
     interface Ingress {

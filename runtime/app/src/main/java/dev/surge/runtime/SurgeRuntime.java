@@ -3,7 +3,6 @@ package dev.surge.runtime;
 import dev.surge.core.KafkaNames;
 import dev.surge.core.resource.Broker;
 import dev.surge.core.resource.InvalidResourcesException;
-import dev.surge.core.resource.ResourceLoader;
 import dev.surge.core.resource.ResourceSet;
 import dev.surge.core.resource.Trigger;
 import dev.surge.runtime.dispatch.EventSender;
@@ -14,6 +13,9 @@ import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
 import dev.surge.runtime.local.LagReader;
 import dev.surge.runtime.local.LocalScaler;
+import dev.surge.runtime.resources.Reconciler;
+import dev.surge.runtime.resources.ResourceFile;
+import dev.surge.runtime.resources.ResourceSource;
 import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,16 +25,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Wires one Surge process: reads the resources, opens Kafka (starting the embedded broker in local mode),
- * creates the brokers' topics, starts the functions' processes and one dispatcher per trigger. Stops them
- * in reverse order.
+ * Wires one Surge process for its roles: opens Kafka (starting the embedded broker in local mode), and hands
+ * the resource source to a {@link Reconciler} that creates topics, runs the functions' processes and their
+ * scaler (scaler role) and one dispatcher per trigger (dispatcher role), and applies every change of the
+ * resources while Surge runs. Stops them in reverse order.
  */
 @ApplicationScoped
 public class SurgeRuntime {
@@ -49,41 +54,57 @@ public class SurgeRuntime {
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
-    private volatile ResourceSet resources;
+    private volatile ResourceSource source;
     private volatile KafkaCluster kafka;
     private volatile FunctionSupervisor functions;
     private volatile LocalScaler scaler;
+    private volatile Reconciler reconciler;
     private volatile boolean started;
+    private Set<Role> roles;
     private EventSender sender;
-    private final List<TriggerDispatcher> dispatchers = new ArrayList<>();
+    private final Map<String, TriggerDispatcher> dispatchers = new ConcurrentHashMap<>();
 
     void onStart(@Observes StartupEvent event) throws Exception {
+        roles = config.roles();
         try {
-            resources = ResourceLoader.load(config.configFile());
+            source = ResourceFile.open(config.configFile());
         } catch (InvalidResourcesException e) {
             throw new IllegalStateException("invalid resources:\n" + e.getMessage());
         }
         kafka = KafkaCluster.open(config, config.kafka().bootstrapServers().or(() -> kafkaBootstrapServers));
-        kafka.ensureTopics(resources.brokers());
-        kafka.ensureDeadLetterTopics(resources);
-        Path dataDir = config.dataDir().toAbsolutePath();
-        functions = new FunctionSupervisor(config.functions().java().orElse(currentJava()), dataDir.resolve("functions"),
-                config.functions().startTimeout());
-        functions.register(resources.functions());
-        if (config.functions().enabled()) {
-            scaler = new LocalScaler(resources, functions, new LagReader(kafka.admin()), Clock.systemUTC(), registry);
+        Reconciler.Functions functionsPort = null;
+        if (roles.contains(Role.SCALER) && config.functions().enabled()) {
+            Path dataDir = config.dataDir().toAbsolutePath();
+            functions = new FunctionSupervisor(config.functions().java().orElse(currentJava()),
+                    dataDir.resolve("functions"), config.functions().startTimeout());
+            scaler = new LocalScaler(functions, new LagReader(kafka.admin()), Clock.systemUTC(), registry);
+            functionsPort = set -> {
+                functions.register(set.functions());
+                scaler.apply(set);
+            };
         }
-        sender = new VertxEventSender(vertx);
-        FunctionEndpoints endpoints = functions;
-        for (Trigger trigger : resources.triggers()) {
-            TriggerDispatcher d = new TriggerDispatcher(trigger, kafka.bootstrapServers(), kafka.producer(), sender,
-                    endpoints, registry, vertx);
-            dispatchers.add(d);
-            d.start();
+        Reconciler.Triggers triggersPort = null;
+        if (roles.contains(Role.DISPATCHER)) {
+            sender = new VertxEventSender(vertx);
+            FunctionEndpoints endpoints = functions != null ? functions : FunctionEndpoints.NONE;
+            triggersPort = trigger -> {
+                TriggerDispatcher d = new TriggerDispatcher(trigger, kafka.clients().with(Map.of()), kafka.producer(),
+                        sender, endpoints, registry, vertx);
+                String key = trigger.namespace() + "/" + trigger.name();
+                dispatchers.put(key, d);
+                d.start();
+                return () -> {
+                    d.close();
+                    dispatchers.remove(key, d);
+                };
+            };
         }
+        reconciler = new Reconciler(source, kafka::ensureTopics, triggersPort, functionsPort);
+        reconciler.applyNow();
         if (scaler != null) {
             scaler.start();
         }
+        reconciler.watch(config.watchInterval().toMillis());
         started = true;
         System.out.println(summary());
     }
@@ -93,8 +114,9 @@ public class SurgeRuntime {
         if (scaler != null) {
             scaler.close();
         }
-        dispatchers.parallelStream().forEach(TriggerDispatcher::close);
-        dispatchers.clear();
+        if (reconciler != null) {
+            reconciler.close();
+        }
         if (functions != null) {
             functions.close();
         }
@@ -109,9 +131,13 @@ public class SurgeRuntime {
 
     /** What is where: printed once everything runs, so a user knows what to call. */
     String summary() {
+        ResourceSet resources = resources();
         StringBuilder s = new StringBuilder("\nSurge is running");
         s.append(kafka.embedded().isPresent() ? " in local mode" : "").append('\n');
-        s.append("  resources : ").append(config.configFile().toAbsolutePath()).append('\n');
+        s.append("  roles     : ").append(roles.stream().map(r -> r.name().toLowerCase(java.util.Locale.ROOT))
+                .sorted().collect(java.util.stream.Collectors.joining(", "))).append('\n');
+        s.append("  resources : ").append(source.describe()).append(config.watchInterval().isZero() ? ""
+                : "  (watched: edits apply while Surge runs)").append('\n');
         s.append("  kafka     : ").append(kafka.bootstrapServers());
         kafka.embedded().ifPresent(k -> s.append("  (embedded, data in ").append(k.dataDir()).append(')'));
         s.append('\n');
@@ -120,7 +146,8 @@ public class SurgeRuntime {
                     .append(b.name()).append("  → topic ").append(KafkaNames.brokerTopic(b.namespace(), b.name()))
                     .append('\n');
         }
-        for (FunctionSupervisor.FunctionStatus f : functions.status()) {
+        for (FunctionSupervisor.FunctionStatus f : functions == null ? List.<FunctionSupervisor.FunctionStatus>of()
+                : functions.status()) {
             var scaling = f.function().scaling();
             s.append("  function  : ").append(f.function().namespace()).append('/').append(f.function().name())
                     .append("  ").append(scaling.minReplicas()).append("..").append(scaling.maxReplicas())
@@ -148,8 +175,20 @@ public class SurgeRuntime {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
+    /** The resources that run now (the reconciler's view; changes while Surge runs). */
     public ResourceSet resources() {
-        return resources;
+        Reconciler r = reconciler;
+        return r == null ? new ResourceSet(List.of(), List.of(), List.of()) : r.running();
+    }
+
+    /** The roles this process runs. */
+    public Set<Role> roles() {
+        return roles;
+    }
+
+    /** The dispatchers of the triggers that run now. */
+    public List<TriggerDispatcher> dispatchers() {
+        return List.copyOf(dispatchers.values());
     }
 
     public KafkaCluster kafka() {
@@ -165,8 +204,13 @@ public class SurgeRuntime {
         return scaler;
     }
 
-    /** Started and Kafka answers: the condition of readiness. */
+    /** Started and Kafka answers: the condition of the ingress's readiness. */
     public boolean isReady() {
         return started && kafka != null && kafka.isReachable();
+    }
+
+    /** Everything of this process's roles was started. */
+    public boolean isStarted() {
+        return started;
     }
 }

@@ -28,12 +28,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final Scram scram;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path dataDir, int port, int controllerPort) {
+    /**
+     * A second listener that requires SASL/SCRAM-SHA-256 authentication (SASL_PLAINTEXT), with one user, for
+     * testing clients configured for a secured cluster.
+     *
+     * @param port the listener's port, or 0 for a free one
+     */
+    public record Scram(int port, String user, String password) {
+        public static final String MECHANISM = "SCRAM-SHA-256";
+    }
+
+    private EmbeddedKafka(Path dataDir, int port, int controllerPort, Scram scram) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
+        this.scram = scram;
     }
 
     /**
@@ -43,9 +55,44 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, int port) {
         int clientPort = port == 0 ? freePort() : port;
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, clientPort, freePortOtherThan(clientPort));
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, clientPort, freePortOtherThan(clientPort), null);
         kafka.start();
         return kafka;
+    }
+
+    /**
+     * Like {@link #start(Path, int)}, with a second listener that requires SASL/SCRAM; its user is created
+     * (or its password set) once the broker runs.
+     */
+    public static EmbeddedKafka startWithScram(Path dataDir, int port, Scram scram) {
+        int clientPort = port == 0 ? freePort() : port;
+        int controller = freePortOtherThan(clientPort);
+        int saslPort = scram.port();
+        while (saslPort == 0 || saslPort == clientPort || saslPort == controller) {
+            saslPort = freePort();
+        }
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, clientPort, controller,
+                new Scram(saslPort, scram.user(), scram.password()));
+        kafka.start();
+        kafka.createScramUser();
+        return kafka;
+    }
+
+    private void createScramUser() {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.alterUserScramCredentials(java.util.List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                    scram.user(), new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                            org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 8192), scram.password())))
+                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the SCRAM user " + scram.user() + ": " + e, e);
+        }
+    }
+
+    /** The SASL/SCRAM listener's address, when the broker has one. */
+    public java.util.Optional<String> scramBootstrapServers() {
+        return scram == null ? java.util.Optional.empty() : java.util.Optional.of("localhost:" + scram.port());
     }
 
     /** Starts the broker again after {@link #stop()}, with the same data and ports. */
@@ -111,11 +158,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        if (scram == null) {
+            p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            p.put("listeners", "PLAINTEXT://localhost:" + port + ",SASL_PLAINTEXT://localhost:" + scram.port()
+                    + ",CONTROLLER://localhost:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://localhost:" + port + ",SASL_PLAINTEXT://localhost:" + scram.port());
+            p.put("listener.security.protocol.map",
+                    "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("sasl.enabled.mechanisms", Scram.MECHANISM);
+            p.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", Scram.MECHANISM);
+            p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", logDir().toString());
         // A single node: every internal topic has one replica.
         p.put("offsets.topic.replication.factor", "1");

@@ -42,6 +42,29 @@ class EmbeddedKafkaIT {
         }
     }
 
+    @Test
+    void scramListenerAcceptsItsUserAndRefusesAClientWithoutCredentials() throws Exception {
+        Path dir = Path.of("target", "kafka-scram-it-" + System.nanoTime());
+        try (EmbeddedKafka kafka = EmbeddedKafka.startWithScram(dir, 0, new EmbeddedKafka.Scram(0, "surge", "s3cret"))) {
+            String sasl = kafka.scramBootstrapServers().orElseThrow();
+            Map<String, Object> good = Map.of("bootstrap.servers", sasl, "security.protocol", "SASL_PLAINTEXT",
+                    "sasl.mechanism", "SCRAM-SHA-256", "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"surge\" password=\"s3cret\";");
+            try (Admin admin = Admin.create(good)) {
+                admin.createTopics(List.of(new NewTopic("secured", 1, (short) 1))).all().get();
+                assertThat(admin.listTopics().names().get()).contains("secured");
+            }
+            Map<String, Object> wrongPassword = new java.util.HashMap<>(good);
+            wrongPassword.put("sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"surge\" password=\"nope\";");
+            try (Admin admin = Admin.create(wrongPassword)) {
+                assertThat(admin.listTopics().names()).failsWithin(Duration.ofSeconds(30))
+                        .withThrowableThat().withRootCauseInstanceOf(
+                                org.apache.kafka.common.errors.SaslAuthenticationException.class);
+            }
+        }
+    }
+
     private static List<String> readAll(String bootstrap, String topic) {
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
                 new StringDeserializer(), new StringDeserializer())) {

@@ -8,6 +8,23 @@ import java.util.Optional;
  */
 public interface FunctionEndpoints {
 
+    /** For a process that runs no functions: none is ever ready. */
+    FunctionEndpoints NONE = new FunctionEndpoints() {
+        @Override
+        public Optional<Lease> acquire(String namespace, String function) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean hasReady(String namespace, String function) {
+            return false;
+        }
+
+        @Override
+        public void activate(String namespace, String function) {
+        }
+    };
+
     /** A delivery slot on one ready replica; {@link #release()} it when the delivery is over. */
     interface Lease {
         URI uri();

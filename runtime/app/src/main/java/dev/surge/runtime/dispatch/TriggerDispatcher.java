@@ -54,12 +54,13 @@ public final class TriggerDispatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public TriggerDispatcher(Trigger trigger, String bootstrapServers, Producer<String, byte[]> producer,
+    public TriggerDispatcher(Trigger trigger, Map<String, Object> kafkaClientProperties, Producer<String, byte[]> producer,
             EventSender sender, FunctionEndpoints endpoints, MeterRegistry registry, Vertx vertx) {
         this.trigger = trigger;
         this.topic = KafkaNames.brokerTopic(trigger.namespace(), trigger.broker());
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> props = new java.util.HashMap<>(kafkaClientProperties);
+        props.putAll(Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.GROUP_ID_CONFIG, KafkaNames.triggerGroup(trigger.namespace(), trigger.name()),
                 ConsumerConfig.CLIENT_ID_CONFIG, "surge-dispatcher-" + trigger.namespace() + "-" + trigger.name(),
                 // Static membership: a runtime restarted after a crash takes its partitions back at once
@@ -73,8 +74,8 @@ public final class TriggerDispatcher implements AutoCloseable {
                 // Large fetches per partition: when one partition is left of a backlog, it alone must keep
                 // the deliveries busy (no slow tail).
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024));
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         // A context of its own: the engine's callbacks never queue behind another trigger's.
         this.context = vertx.getOrCreateContext();
         this.engine = onContext(() -> new DeliveryEngine(trigger, context, sender, endpoints, producer,
@@ -205,6 +206,11 @@ public final class TriggerDispatcher implements AutoCloseable {
 
     public Trigger trigger() {
         return trigger;
+    }
+
+    /** Whether the consumer loop runs. */
+    public boolean isAlive() {
+        return thread.isAlive();
     }
 
     /** Stops polling, lets deliveries in flight finish (up to 10 s), commits, and leaves the group. */

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,21 +35,22 @@ public final class KafkaCluster implements AutoCloseable {
     private static final long WATCH_INTERVAL_MS = 500;
 
     private final EmbeddedKafka embedded;
+    private final KafkaClientSettings clients;
     private final String bootstrapServers;
     private final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
     private final ScheduledExecutorService watcher;
     private volatile boolean reachable = true;
 
-    private KafkaCluster(EmbeddedKafka embedded, String bootstrapServers, SurgeConfig.Kafka config) {
+    private KafkaCluster(EmbeddedKafka embedded, KafkaClientSettings clients, SurgeConfig.Kafka config) {
         this.embedded = embedded;
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
+        this.bootstrapServers = clients.bootstrapServers();
         int timeoutMs = (int) config.timeout().toMillis();
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.admin = Admin.create(clients.with(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, 5000)));
-        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, timeoutMs), new StringSerializer(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, 5000))));
+        this.producer = new KafkaProducer<>(clients.with(producerConfig(timeoutMs)), new StringSerializer(),
                 new ByteArraySerializer());
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "surge-kafka-watch");
@@ -58,15 +60,32 @@ public final class KafkaCluster implements AutoCloseable {
         watcher.scheduleWithFixedDelay(this::probe, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Connects to {@code bootstrapServers} when given, else starts the embedded broker under {@code dataDir}. */
+    /**
+     * Connects to {@code bootstrapServers} when given, else starts the embedded broker under {@code dataDir}.
+     * The user's client settings ({@code surge.kafka.client-properties-file}, {@code surge.kafka.client.*})
+     * apply to every client either way.
+     */
     public static KafkaCluster open(SurgeConfig config, Optional<String> bootstrapServers) {
+        EmbeddedKafka kafka = null;
+        String servers;
         if (bootstrapServers.isPresent()) {
-            return new KafkaCluster(null, bootstrapServers.get(), config.kafka());
+            servers = bootstrapServers.get();
+        } else {
+            var dir = config.dataDir().resolve("kafka");
+            LOG.infof("starting the embedded Kafka broker in %s", dir.toAbsolutePath());
+            kafka = EmbeddedKafka.start(dir, config.kafka().port());
+            servers = kafka.bootstrapServers();
         }
-        var dir = config.dataDir().resolve("kafka");
-        LOG.infof("starting the embedded Kafka broker in %s", dir.toAbsolutePath());
-        EmbeddedKafka kafka = EmbeddedKafka.start(dir, config.kafka().port());
-        return new KafkaCluster(kafka, kafka.bootstrapServers(), config.kafka());
+        KafkaClientSettings clients = KafkaClientSettings.of(servers, config.kafka().clientPropertiesFile(),
+                config.kafka().client());
+        if (!clients.names().isEmpty()) {
+            LOG.infof("Kafka client settings passed to every client: %s", clients.names());
+        }
+        if (!clients.overridden().isEmpty()) {
+            LOG.warnf("Kafka client settings %s are Surge's own (its delivery guarantees depend on them); the values"
+                    + " given were ignored", clients.overridden());
+        }
+        return new KafkaCluster(kafka, clients, config.kafka());
     }
 
     /**
@@ -74,9 +93,8 @@ public final class KafkaCluster implements AutoCloseable {
      * and retries inside the producer never duplicate it. Short timeouts make an unreachable Kafka a
      * fast 503 rather than a hung request.
      */
-    static Map<String, Object> producerConfig(String bootstrapServers, int timeoutMs) {
+    static Map<String, Object> producerConfig(int timeoutMs) {
         return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
@@ -87,22 +105,40 @@ public final class KafkaCluster implements AutoCloseable {
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
     }
 
-    /** Creates the topic of every broker that lacks one; existing topics are left as they are. */
-    public void ensureTopics(List<Broker> brokers) throws InterruptedException {
-        for (Broker b : brokers) {
-            create(new NewTopic(KafkaNames.brokerTopic(b.namespace(), b.name()), b.partitions(), b.replicationFactor())
+    /**
+     * Creates the topic of every broker and every dead-letter topic that lacks one, and grows the partitions of
+     * a broker's topic when its spec asks for more. Kafka cannot take partitions away: a smaller number is
+     * logged and the topic keeps what it has. Existing topics keep their other settings.
+     */
+    public void ensureTopics(ResourceSet resources) throws InterruptedException {
+        for (Broker b : resources.brokers()) {
+            String topic = KafkaNames.brokerTopic(b.namespace(), b.name());
+            create(new NewTopic(topic, b.partitions(), b.replicationFactor())
                     .configs(Map.of("retention.ms", String.valueOf(b.retention().toMillis()))), b.partitions());
+            grow(topic, b.partitions());
         }
-    }
-
-    /** Creates the dead-letter topics triggers name, like the topic of their broker. */
-    public void ensureDeadLetterTopics(ResourceSet resources) throws InterruptedException {
         for (Trigger t : resources.triggers()) {
             if (t.delivery().deadLetterSink() instanceof DeadLetterSink.Topic dlq) {
                 Broker b = resources.broker(t.namespace(), t.broker()).orElseThrow();
                 create(new NewTopic(dlq.name(), b.partitions(), b.replicationFactor())
                         .configs(Map.of("retention.ms", String.valueOf(b.retention().toMillis()))), b.partitions());
             }
+        }
+    }
+
+    private void grow(String topic, int partitions) throws InterruptedException {
+        try {
+            int now = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            if (partitions > now) {
+                admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all().get();
+                LOG.infof("topic %s grown from %d to %d partitions", topic, now, partitions);
+            } else if (partitions < now) {
+                LOG.warnf("topic %s has %d partitions; Kafka cannot reduce them to %d, so it keeps %d", topic, now,
+                        partitions, now);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot check the partitions of topic " + topic + ": "
+                    + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -148,6 +184,11 @@ public final class KafkaCluster implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** What every client of Surge must be created with: bootstrap servers and the user's settings. */
+    public KafkaClientSettings clients() {
+        return clients;
     }
 
     public KafkaProducer<String, byte[]> producer() {

@@ -64,12 +64,22 @@ public final class LocalScaler implements AutoCloseable {
         return t;
     });
 
-    public LocalScaler(ResourceSet resources, FunctionSupervisor supervisor, LagReader lagReader, Clock clock,
-            MeterRegistry registry) {
+    private final MeterRegistry registry;
+
+    public LocalScaler(FunctionSupervisor supervisor, LagReader lagReader, Clock clock, MeterRegistry registry) {
         this.supervisor = supervisor;
         this.lagReader = lagReader;
         this.clock = clock;
+        this.registry = registry;
+        supervisor.onActivation(this::activate);
+    }
+
+    /** Temporary: registers functions not known yet (the local-mode branch brings the full apply). */
+    public void apply(ResourceSet resources) {
         for (Function f : resources.functions()) {
+            if (states.containsKey(key(f.namespace(), f.name()))) {
+                continue;
+            }
             List<Trigger> triggers = resources.triggers().stream()
                     .filter(t -> f.name().equals(t.function()) && f.namespace().equals(t.namespace())).toList();
             int limit = triggers.stream().filter(t -> t.delivery().ordering() == Ordering.ORDERED)
@@ -87,7 +97,6 @@ public final class LocalScaler implements AutoCloseable {
                     sv -> sv.status(f.namespace(), f.name()).map(FunctionSupervisor.FunctionStatus::readyReplicas).orElse(0))
                     .tags(tags).register(registry);
         }
-        supervisor.onActivation(this::activate);
     }
 
     public void start() {

@@ -22,9 +22,17 @@ public final class PackagedRuntime {
 
     /** Starts {@code surge up} and returns once it is ready; its output goes to {@code log}. */
     public static Process start(Path yaml, int port, int kafkaPort, Path dataDir, Path log) throws IOException {
-        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        return start(yaml, port, dataDir, log, "--kafka-port", String.valueOf(kafkaPort));
+    }
+
+    /** Starts {@code surge up} with more options (e.g. {@code --kafka-bootstrap-servers}) and waits until ready. */
+    public static Process start(Path yaml, int port, Path dataDir, Path log, String... options) throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-jar",
                 System.getProperty("surge.runtime.jar"), "up", yaml.toString(), "--port", String.valueOf(port),
-                "--kafka-port", String.valueOf(kafkaPort), "--data-dir", dataDir.toString())
+                "--data-dir", dataDir.toString()));
+        command.addAll(java.util.List.of(options));
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

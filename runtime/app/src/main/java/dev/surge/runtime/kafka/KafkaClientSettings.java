@@ -1,0 +1,105 @@
+package dev.surge.runtime.kafka;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The settings every Kafka client of Surge shares: the bootstrap servers and what the user passes through
+ * (security protocol, SASL, TLS, timeouts, {@code client.rack} …) from a client properties file and
+ * single {@code surge.kafka.client.*} properties, the latter winning.
+ *
+ * <p>A component builds its client with {@link #with(Map)}: its own settings on top of the user's. A few
+ * settings carry Surge's guarantees (acks, idempotence, manual commits, read_committed, serializers, group
+ * and transactional ids); the user cannot change them, and {@link #overridden()} names any that were tried
+ * so the start-up log says so instead of silently ignoring them.
+ */
+public final class KafkaClientSettings {
+    /** Settings Surge sets itself for its guarantees; a user's value for them is ignored. */
+    static final Set<String> RESERVED = Set.of(
+            ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.GROUP_ID_CONFIG,
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+
+    private final String bootstrapServers;
+    private final Map<String, Object> user;
+    private final Set<String> overridden;
+
+    private KafkaClientSettings(String bootstrapServers, Map<String, Object> user, Set<String> overridden) {
+        this.bootstrapServers = bootstrapServers;
+        this.user = Map.copyOf(user);
+        this.overridden = Set.copyOf(overridden);
+    }
+
+    /** Plain settings: the bootstrap servers only. */
+    public static KafkaClientSettings of(String bootstrapServers) {
+        return new KafkaClientSettings(bootstrapServers, Map.of(), Set.of());
+    }
+
+    /**
+     * @param file   a Kafka client properties file, or empty
+     * @param single single settings, overriding the file's
+     * @throws IllegalArgumentException when the file cannot be read, naming it
+     */
+    public static KafkaClientSettings of(String bootstrapServers, Optional<Path> file, Map<String, String> single) {
+        Map<String, Object> user = new LinkedHashMap<>();
+        file.ifPresent(f -> read(f).forEach((k, v) -> user.put(k.toString(), v)));
+        user.putAll(single);
+        Map<String, Object> kept = new HashMap<>(user);
+        kept.keySet().removeAll(RESERVED);
+        Set<String> overridden = new java.util.TreeSet<>(user.keySet());
+        overridden.retainAll(RESERVED);
+        return new KafkaClientSettings(bootstrapServers, kept, overridden);
+    }
+
+    private static Properties read(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the Kafka client properties file " + file + ": " + e, e);
+        }
+        return p;
+    }
+
+    /** Bootstrap servers, the user's settings, then {@code own} on top. A new mutable map. */
+    public Map<String, Object> with(Map<String, ?> own) {
+        Map<String, Object> all = new HashMap<>(user);
+        all.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        all.putAll(own);
+        return all;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The user's settings (passwords included): for clients only, never to be logged. */
+    public Map<String, Object> user() {
+        return user;
+    }
+
+    /** Reserved settings the user tried to set; Surge's own values were kept. */
+    public Set<String> overridden() {
+        return overridden;
+    }
+
+    /** Names of the user's settings, without values (they may hold secrets), for the start-up log. */
+    public Set<String> names() {
+        return new java.util.TreeSet<>(user.keySet());
+    }
+}
