@@ -20,8 +20,14 @@ import java.util.Objects;
  *
  * <p>{@link #test} is pure and thread-safe: the dispatcher calls it for every event of the broker, from several
  * threads. An event without an attribute that a filter names does not match that filter.
+ *
+ * <p>Contract for implementations: a filter held by a resource is a value, with {@code equals}, {@code hashCode}
+ * and {@code toString} by spec, as the records nested here are (they are what {@link TriggerFilters} compiles).
+ * The interface stays functional so that a test can pass a lambda (e.g. one that records what it saw); a lambda
+ * is equal only to itself, so never put one in resources that a reconciler compares.
  */
-public sealed interface TriggerFilter {
+@FunctionalInterface
+public interface TriggerFilter {
     /** Passes every event: the filter of a trigger without {@code filter} or {@code filters}. */
     TriggerFilter ALL = new All(List.of());
 
