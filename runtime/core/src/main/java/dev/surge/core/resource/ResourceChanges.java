@@ -56,7 +56,11 @@ public record ResourceChanges(Changes<Broker> brokers, Changes<Function> functio
             changed = List.copyOf(changed);
         }
 
-        static <R extends Resource> Changes<R> between(List<R> running, List<R> next) {
+        /**
+         * The changes of one kind, with the contract of {@link ResourceChanges#between}, e.g. for a component that
+         * runs only Functions. Each list must hold at most one resource per id.
+         */
+        public static <R extends Resource> Changes<R> between(List<R> running, List<R> next) {
             Map<ResourceId, R> before = byId(running);
             Map<ResourceId, R> after = byId(next);
             List<R> added = new ArrayList<>();
