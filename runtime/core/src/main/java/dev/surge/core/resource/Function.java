@@ -1,7 +1,10 @@
 package dev.surge.core.resource;
 
 import dev.surge.core.scaling.ScalingPolicy;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A deployable function: a Quarkus Funqy app.
@@ -16,15 +19,15 @@ import java.util.Map;
  * @param scaling     how many replicas to run for the lag of its triggers
  */
 public record Function(Metadata metadata, String image, String path, int port, Map<String, String> env,
-        int concurrency, ScalingPolicy scaling) {
+        int concurrency, ScalingPolicy scaling) implements Resource {
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_CONCURRENCY = 100;
 
-    public String name() {
-        return metadata.name();
-    }
-
-    public String namespace() {
-        return metadata.namespace();
+    public Function {
+        Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(scaling, "scaling");
+        // A copy keeps the value immutable (the caller's map may change) and the declared order for toString;
+        // Map equality ignores order, so the same variables in another order are the same Function.
+        env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
     }
 }

@@ -106,4 +106,71 @@ class TriggerFiltersTest {
                     assertThat(e.getMessage()).contains(reason);
                 });
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void sameSpecCompilesToEqualFilters(String filterYaml, boolean ignored) throws Exception {
+        TriggerFilter once = TriggerFilters.compile(YAML.readTree(filterYaml), "spec.filters[0]");
+        TriggerFilter twice = TriggerFilters.compile(YAML.readTree(filterYaml), "spec.filters[0]");
+        assertThat(once).isEqualTo(twice).hasSameHashCodeAs(twice);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void toStringRendersTheSpecThatCompilesBackToAnEqualFilter(String filterYaml, boolean matches) throws Exception {
+        TriggerFilter filter = TriggerFilters.compile(YAML.readTree(filterYaml), "spec.filters[0]");
+        TriggerFilter reread = TriggerFilters.compile(YAML.readTree(filter.toString()), "spec.filters[0]");
+        assertThat(reread).isEqualTo(filter);
+        assertThat(reread.test(ORDER)).isEqualTo(matches);
+    }
+
+    @Test
+    void toStringReadsLikeTheSpec() throws Exception {
+        TriggerFilter filter = TriggerFilters.allOf(YAML.readTree(
+                "[{prefix: {type: com.shop}}, {not: {exact: {region: us}}}, {cesql: \"subject = 'a \\\"b\\\"'\"}]"),
+                "spec.filters");
+        assertThat(filter).hasToString("{all: [{prefix: {type: \"com.shop\"}}, {not: {exact: {region: \"us\"}}},"
+                + " {cesql: \"subject = 'a \\\"b\\\"'\"}]}");
+    }
+
+    static Stream<Arguments> differentSpecs() {
+        return Stream.of(
+                Arguments.of("{exact: {type: a}}", "{exact: {type: b}}"),
+                Arguments.of("{exact: {type: a}}", "{exact: {subject: a}}"),
+                Arguments.of("{exact: {type: a}}", "{prefix: {type: a}}"),
+                Arguments.of("{prefix: {type: a}}", "{suffix: {type: a}}"),
+                Arguments.of("{exact: {type: a}}", "{exact: {type: a, region: eu}}"),
+                Arguments.of("{all: [{exact: {type: a}}]}", "{any: [{exact: {type: a}}]}"),
+                Arguments.of("{all: [{exact: {type: a}}]}", "{all: [{exact: {type: a}}, {exact: {region: eu}}]}"),
+                Arguments.of("{not: {exact: {type: a}}}", "{exact: {type: a}}"),
+                Arguments.of("{not: {exact: {type: a}}}", "{not: {exact: {type: b}}}"),
+                Arguments.of("{cesql: \"type = 'a'\"}", "{cesql: \"type = 'b'\"}"));
+    }
+
+    @ParameterizedTest(name = "{0} != {1}")
+    @MethodSource("differentSpecs")
+    void differentSpecsCompileToUnequalFilters(String a, String b) throws Exception {
+        TriggerFilter first = TriggerFilters.compile(YAML.readTree(a), "spec.filters[0]");
+        TriggerFilter second = TriggerFilters.compile(YAML.readTree(b), "spec.filters[0]");
+        assertThat(first).isNotEqualTo(second);
+        assertThat(second).isNotEqualTo(first);
+    }
+
+    @Test
+    void attributeOrderDoesNotMatterForEquality() throws Exception {
+        TriggerFilter ab = TriggerFilters.compile(YAML.readTree("{exact: {type: a, region: eu}}"), "f");
+        TriggerFilter ba = TriggerFilters.compile(YAML.readTree("{exact: {region: eu, type: a}}"), "f");
+        assertThat(ab).isEqualTo(ba).hasSameHashCodeAs(ba);
+        assertThat(TriggerFilters.attributes(Map.of("type", "a", "region", "eu"))).isEqualTo(ab);
+    }
+
+    @Test
+    void noFilterPassesEverythingAndIsLeftOutOfAConjunction() throws Exception {
+        TriggerFilter exact = TriggerFilters.attributes(Map.of("type", "x"));
+        assertThat(TriggerFilter.ALL.test(ORDER)).isTrue();
+        assertThat(TriggerFilters.attributes(Map.of())).isEqualTo(TriggerFilter.ALL);
+        assertThat(TriggerFilters.allOf(null, "spec.filters")).isEqualTo(TriggerFilter.ALL);
+        assertThat(TriggerFilter.ALL.and(exact)).isEqualTo(exact);
+        assertThat(exact.and(TriggerFilter.ALL)).isEqualTo(exact);
+    }
 }
