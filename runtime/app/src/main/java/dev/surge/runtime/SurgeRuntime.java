@@ -178,7 +178,7 @@ public class SurgeRuntime {
     /** The resources that run now (the reconciler's view; changes while Surge runs). */
     public ResourceSet resources() {
         Reconciler r = reconciler;
-        return r == null ? new ResourceSet(List.of(), List.of(), List.of()) : r.running();
+        return r == null ? ResourceSet.EMPTY : r.running();
     }
 
     /** The roles this process runs. */

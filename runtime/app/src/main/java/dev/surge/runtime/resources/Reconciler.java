@@ -1,7 +1,7 @@
 package dev.surge.runtime.resources;
 
-import dev.surge.core.resource.Broker;
-import dev.surge.core.resource.Function;
+import dev.surge.core.resource.Resource;
+import dev.surge.core.resource.ResourceChanges;
 import dev.surge.core.resource.ResourceSet;
 import dev.surge.core.resource.Trigger;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public final class Reconciler implements AutoCloseable {
         this.topics = topics;
         this.triggers = triggers;
         this.functions = functions;
-        this.running = new ResourceSet(List.of(), List.of(), List.of());
+        this.running = ResourceSet.EMPTY;
     }
 
     /** Applies the source's current set now; throws when that fails, as a start-up must not go on half done. */
@@ -107,16 +107,26 @@ public final class Reconciler implements AutoCloseable {
 
     private void apply(ResourceSet next) throws Exception {
         ResourceSet before = running;
-        Changes<Broker> brokers = Changes.between(before.brokers(), next.brokers(), Reconciler::key);
-        Changes<Function> fns = Changes.between(before.functions(), next.functions(), Reconciler::key);
-        Changes<Trigger> trs = Changes.between(before.triggers(), next.triggers(), Reconciler::key);
-        if (brokers.none() && fns.none() && trs.none()) {
+        ResourceChanges changes = ResourceChanges.between(before, next);
+        if (changes.isEmpty()) {
             return;
         }
         topics.ensure(next);
+        List<Trigger> stop = goingAway(changes.triggers());
+        List<Trigger> start = comingIn(changes.triggers());
+        // A trigger of a broker whose topic grew restarts, so its consumer sees the new partitions now rather
+        // than at its next metadata refresh (minutes).
+        for (var b : changes.brokers().changed()) {
+            for (Trigger t : next.triggersOf(b.after())) {
+                if (!start.contains(t) && dispatchers.containsKey(key(t))) {
+                    stop.add(dispatchers.get(key(t)).trigger());
+                    start.add(t);
+                }
+            }
+        }
         if (triggers != null) {
             List<Running> stopping = new ArrayList<>();
-            for (Trigger t : trs.goingAway()) {
+            for (Trigger t : stop) {
                 Running r = dispatchers.remove(key(t));
                 if (r != null) {
                     stopping.add(r);
@@ -130,15 +140,37 @@ public final class Reconciler implements AutoCloseable {
         // The new set is visible before new triggers start: a trigger's function is known to the scaler.
         running = next;
         if (triggers != null) {
-            for (Trigger t : trs.comingIn()) {
+            for (Trigger t : start) {
                 dispatchers.put(key(t), new Running(t, triggers.start(t)));
             }
         }
-        if (!before.brokers().isEmpty() || !before.triggers().isEmpty() || !before.functions().isEmpty()) {
+        if (before != ResourceSet.EMPTY) {
             LOG.infof("resources of %s applied: %s", source.describe(), String.join("; ", List.of(
-                    brokers.describe("broker"), fns.describe("function"), trs.describe("trigger")).stream()
-                    .filter(s -> !s.isEmpty()).toList()));
+                    describe(changes.brokers(), "broker"), describe(changes.functions(), "function"),
+                    describe(changes.triggers(), "trigger")).stream().filter(x -> !x.isEmpty()).toList()));
         }
+    }
+
+    /** Removed, and the old version of changed ones. */
+    private static <R extends Resource> List<R> goingAway(ResourceChanges.Changes<R> c) {
+        List<R> all = new ArrayList<>(c.removed());
+        c.changed().forEach(x -> all.add(x.before()));
+        return all;
+    }
+
+    /** Added, and the new version of changed ones. */
+    private static <R extends Resource> List<R> comingIn(ResourceChanges.Changes<R> c) {
+        List<R> all = new ArrayList<>(c.added());
+        c.changed().forEach(x -> all.add(x.after()));
+        return all;
+    }
+
+    private static String describe(ResourceChanges.Changes<? extends Resource> c, String kind) {
+        List<String> parts = new ArrayList<>();
+        c.added().forEach(x -> parts.add("added " + kind + " " + x.namespace() + "/" + x.name()));
+        c.changed().forEach(x -> parts.add("changed " + kind + " " + x.after().namespace() + "/" + x.after().name()));
+        c.removed().forEach(x -> parts.add("removed " + kind + " " + x.namespace() + "/" + x.name()));
+        return String.join(", ", parts);
     }
 
     @Override
@@ -150,64 +182,7 @@ public final class Reconciler implements AutoCloseable {
         dispatchers.clear();
     }
 
-    private static String key(Broker b) {
-        return b.namespace() + "/" + b.name();
-    }
-
-    private static String key(Function f) {
-        return f.namespace() + "/" + f.name();
-    }
-
     private static String key(Trigger t) {
         return t.namespace() + "/" + t.name();
-    }
-
-    /** What changed in one kind of resource, identity being namespace/name and equality by value. */
-    record Changes<T>(List<T> added, List<T> removed, List<T> changedFrom, List<T> changedTo,
-            java.util.function.Function<T, String> key) {
-
-        static <T> Changes<T> between(List<T> before, List<T> after, java.util.function.Function<T, String> key) {
-            Map<String, T> old = new LinkedHashMap<>();
-            before.forEach(x -> old.put(key.apply(x), x));
-            List<T> added = new ArrayList<>();
-            List<T> from = new ArrayList<>();
-            List<T> to = new ArrayList<>();
-            for (T x : after) {
-                T was = old.remove(key.apply(x));
-                if (was == null) {
-                    added.add(x);
-                } else if (!was.equals(x)) {
-                    from.add(was);
-                    to.add(x);
-                }
-            }
-            return new Changes<>(added, new ArrayList<>(old.values()), from, to, key);
-        }
-
-        boolean none() {
-            return added.isEmpty() && removed.isEmpty() && changedTo.isEmpty();
-        }
-
-        /** Removed, and the old version of changed ones. */
-        List<T> goingAway() {
-            List<T> all = new ArrayList<>(removed);
-            all.addAll(changedFrom);
-            return all;
-        }
-
-        /** Added, and the new version of changed ones. */
-        List<T> comingIn() {
-            List<T> all = new ArrayList<>(added);
-            all.addAll(changedTo);
-            return all;
-        }
-
-        String describe(String kind) {
-            List<String> parts = new ArrayList<>();
-            added.forEach(x -> parts.add("added " + kind + " " + key.apply(x)));
-            changedTo.forEach(x -> parts.add("changed " + kind + " " + key.apply(x)));
-            removed.forEach(x -> parts.add("removed " + kind + " " + key.apply(x)));
-            return String.join(", ", parts);
-        }
     }
 }
