@@ -6,6 +6,7 @@ import dev.surge.core.resource.InvalidResourcesException;
 import dev.surge.core.resource.ResourceLoader;
 import dev.surge.core.resource.ResourceSet;
 import dev.surge.core.resource.Trigger;
+import dev.surge.runtime.dispatch.Dispatchers;
 import dev.surge.runtime.dispatch.EventSender;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.dispatch.TriggerDispatcher;
@@ -35,7 +36,7 @@ import org.jboss.logging.Logger;
  * in reverse order.
  */
 @ApplicationScoped
-public class SurgeRuntime {
+public class SurgeRuntime implements Dispatchers {
     private static final Logger LOG = Logger.getLogger(SurgeRuntime.class);
 
     @Inject
@@ -55,7 +56,7 @@ public class SurgeRuntime {
     private volatile LocalScaler scaler;
     private volatile boolean started;
     private EventSender sender;
-    private final List<TriggerDispatcher> dispatchers = new ArrayList<>();
+    private final List<TriggerDispatcher> dispatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     void onStart(@Observes StartupEvent event) throws Exception {
         try {
@@ -76,7 +77,9 @@ public class SurgeRuntime {
         sender = new VertxEventSender(vertx);
         FunctionEndpoints endpoints = functions;
         for (Trigger trigger : resources.triggers()) {
-            TriggerDispatcher d = new TriggerDispatcher(trigger, kafka.bootstrapServers(), kafka.producer(), sender,
+            TriggerDispatcher d = new TriggerDispatcher(trigger,
+                    java.util.Map.of(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers()), kafka.producer(), sender,
                     endpoints, registry, vertx);
             dispatchers.add(d);
             d.start();
@@ -154,6 +157,11 @@ public class SurgeRuntime {
 
     public KafkaCluster kafka() {
         return kafka;
+    }
+
+    @Override
+    public List<TriggerDispatcher> all() {
+        return List.copyOf(dispatchers);
     }
 
     public FunctionSupervisor functions() {
