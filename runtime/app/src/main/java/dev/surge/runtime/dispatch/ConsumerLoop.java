@@ -61,6 +61,7 @@ final class ConsumerLoop {
     private final RecordReader reader;
     private final Queue<Runnable> requests = new ConcurrentLinkedQueue<>();
     private final Semaphore handoffs = new Semaphore(HANDOFFS);
+    private final Control control = new Control();
     /** Partitions whose position the consumer knows (records came from them): their progress is reported. */
     private final Set<TopicPartition> reading = new HashSet<>();
     private volatile DeliveryEngine engine;
@@ -93,13 +94,11 @@ final class ConsumerLoop {
     void run() throws Exception {
         boolean failed = true;
         try {
-            engine = onContext(() -> engines.apply(new Control()));
+            engine = onContext(() -> engines.apply(control));
             consumer.subscribe(List.of(topic), new Rebalance());
             while (running) {
                 checkFailure();
-                for (Runnable r; (r = requests.poll()) != null;) {
-                    r.run();
-                }
+                runRequests();
                 ConsumerRecords<String, byte[]> records;
                 try {
                     records = consumer.poll(POLL);
@@ -245,6 +244,18 @@ final class ConsumerLoop {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>(offsets);
         out.keySet().retainAll(now);
         return out;
+    }
+
+    /** Carries out the engine's requests; on the polling thread. */
+    void runRequests() {
+        for (Runnable r; (r = requests.poll()) != null;) {
+            r.run();
+        }
+    }
+
+    /** What the engine of this run asks of the consumer. */
+    DeliveryEngine.ConsumerControl control() {
+        return control;
     }
 
     /** Stops polling; {@link #run()} then drains, commits and returns. Thread-safe, idempotent. */
