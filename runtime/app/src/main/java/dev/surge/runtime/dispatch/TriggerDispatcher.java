@@ -148,6 +148,7 @@ public final class TriggerDispatcher implements AutoCloseable {
                 loop.run();
             } catch (Throwable e) {
                 if (closed.getCount() == 0) {
+                    LOG.warnf(e, "trigger %s/%s: error while stopping", trigger.namespace(), trigger.name());
                     break;
                 }
                 Duration ran = Duration.between(started, clock.instant());

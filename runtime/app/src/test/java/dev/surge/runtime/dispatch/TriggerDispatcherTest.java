@@ -255,7 +255,7 @@ class TriggerDispatcherTest {
     }
 
     @Test
-    void lostPartitionsAreForgottenWithoutACommitAndRevokedOnesCommitTheirLast() {
+    void lostPartitionsAreForgottenWithoutACommit() {
         // P1's answers come late: by then P1 is lost, and what finished there must not be committed.
         sender.script = e -> {
             if (!e.getId().startsWith("p1-")) {
@@ -306,7 +306,8 @@ class TriggerDispatcherTest {
 
         d.close();
         assertThat(consumer.closed()).isTrue();
-        assertThat(consumer.committed(Set.of(P0)).get(P0).offset()).isEqualTo(2);
+        assertThat(consumer.commits).as("commits that reached the broker")
+                .anyMatch(c -> c.containsKey(P0) && c.get(P0).offset() == 2);
         assertThat(d.status().state()).isEqualTo(TriggerDispatcher.State.STOPPED);
         assertThat(d.isAlive()).isFalse();
     }
