@@ -126,6 +126,21 @@ class DeliveryIT {
         }
     }
 
+    @Test
+    void triggersEndpointShowsEachDispatchersState() {
+        given().get("/triggers").then().statusCode(200).contentType("application/json")
+                .body("name", org.hamcrest.Matchers.hasItems("poison", "control-chars", "greet"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/triggers/test/poison").then()
+                .statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("RUNNING"))
+                .body("consumerGroup", org.hamcrest.Matchers.equalTo("surge.test.poison"))
+                .body("restarts", org.hamcrest.Matchers.equalTo(0))
+                .body("assignedPartitions", org.hamcrest.Matchers.hasSize(3)));
+        given().get("/triggers/test/no-such-trigger").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("no-such-trigger"));
+    }
+
     static String post(String type, String json) {
         String id = type + "-" + UUID.randomUUID();
         given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test/delivery")

@@ -331,6 +331,19 @@ class TriggerDispatcherTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().contains(P0));
     }
 
+    @Test
+    void theConsumerReadsCommittedBatchesOnlyAndKeepsTheGivenClientSettings() {
+        Map<String, Object> config = TriggerDispatcher.consumerConfig(trigger(WANTED, FAST), Map.of(
+                "bootstrap.servers", "kafka:9093", "security.protocol", "SASL_SSL",
+                "isolation.level", "read_uncommitted", "enable.auto.commit", true));
+        assertThat(config).containsEntry("bootstrap.servers", "kafka:9093")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("isolation.level", "read_committed")
+                .containsEntry("enable.auto.commit", false)
+                .containsEntry("group.id", "surge.test.orders")
+                .containsEntry("group.instance.id", "surge-dispatcher-test-orders");
+    }
+
     // --- helpers
 
     TriggerDispatcher start(Trigger trigger, Supplier<Consumer<String, byte[]>> consumers) {
