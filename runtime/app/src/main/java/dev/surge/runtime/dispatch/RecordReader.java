@@ -2,7 +2,6 @@ package dev.surge.runtime.dispatch;
 
 import dev.surge.core.resource.Trigger;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,9 +10,9 @@ import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a record of the broker's topic into what a trigger does with it. The filter sees the event built
- * from the record's {@code ce_} headers alone; only a record that matches gets its data attached, so the
- * events a trigger passes over cost a header parse and nothing more. Thread-safe (no state): the consumer
+ * Turns a record of the broker's topic into what a trigger does with it. The filter sees a {@link HeaderView}
+ * of the record's {@code ce_} headers; only a record that matches is read into a whole event, so the events
+ * a trigger passes over cost the header reads its filter makes and nothing more. Thread-safe (no state): the consumer
  * thread runs it while the engine delivers the previous batch.
  */
 final class RecordReader {
@@ -49,42 +48,39 @@ final class RecordReader {
     }
 
     private CloudEvent matching(ConsumerRecord<String, byte[]> record) {
-        CloudEvent attributes;
-        boolean structured = structured(record);
+        HeaderView view = HeaderView.of(record.headers());
+        if (view != null) {
+            // Binary mode: the filter decides on the headers; only a match is read whole.
+            return wants(view) ? full(record) : filteredOut();
+        }
+        CloudEvent event = full(record); // structured mode, or not a CloudEvent
+        return event == null ? null : wants(event) ? event : filteredOut();
+    }
+
+    private boolean wants(CloudEvent event) {
         try {
-            // Binary mode: attributes from the headers, data left untouched until the event matches.
-            attributes = KafkaMessageFactory.createReader(record.headers(), structured ? record.value() : null)
-                    .toEvent();
+            return filter.test(event);
+        } catch (RuntimeException e) {
+            // A filter that cannot evaluate an event does not match it (as Knative), and never stops the trigger.
+            LOG.warnf("trigger %s/%s: filter failed on event %s, passing over it: %s", trigger.namespace(),
+                    trigger.name(), event.getId(), e);
+            return false;
+        }
+    }
+
+    private CloudEvent filteredOut() {
+        onFiltered.run();
+        return null;
+    }
+
+    private CloudEvent full(ConsumerRecord<String, byte[]> record) {
+        try {
+            return KafkaMessageFactory.createReader(record).toEvent();
         } catch (RuntimeException e) {
             LOG.warnf("trigger %s/%s: skipping %s-%d@%d, not a CloudEvent: %s", trigger.namespace(), trigger.name(),
                     record.topic(), record.partition(), record.offset(), e.getMessage());
             return null;
         }
-        boolean wanted;
-        try {
-            wanted = filter.test(attributes);
-        } catch (RuntimeException e) {
-            // A filter that cannot evaluate an event does not match it (as Knative), and never stops the trigger.
-            LOG.warnf("trigger %s/%s: filter failed on event %s, passing over it: %s", trigger.namespace(),
-                    trigger.name(), attributes.getId(), e);
-            wanted = false;
-        }
-        if (!wanted) {
-            onFiltered.run();
-            return null;
-        }
-        byte[] data = record.value();
-        if (structured || data == null || data.length == 0) {
-            return attributes;
-        }
-        return CloudEventBuilder.from(attributes).withData(data).build();
-    }
-
-    private static boolean structured(ConsumerRecord<String, byte[]> record) {
-        Header contentType = record.headers().lastHeader("content-type");
-        return contentType != null && contentType.value() != null
-                && new String(contentType.value(), java.nio.charset.StandardCharsets.UTF_8)
-                        .startsWith("application/cloudevents");
     }
 
     private static long size(ConsumerRecord<String, byte[]> record) {
