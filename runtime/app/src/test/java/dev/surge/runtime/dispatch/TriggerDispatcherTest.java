@@ -332,6 +332,47 @@ class TriggerDispatcherTest {
     }
 
     @Test
+    void onlyAMatchingEventActivatesAFunctionAtZero() {
+        java.util.concurrent.atomic.AtomicInteger activations = new java.util.concurrent.atomic.AtomicInteger();
+        FunctionEndpoints atZero = new FunctionEndpoints() {
+            @Override
+            public Optional<Lease> acquire(String namespace, String function) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean hasReady(String namespace, String function) {
+                return false;
+            }
+
+            @Override
+            public void activate(String namespace, String function) {
+                activations.incrementAndGet();
+            }
+        };
+        List<ConsumerRecord<String, byte[]>> flood = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            flood.add(record(P0, i, event("skip" + i, "skip.audit")));
+        }
+        TestingConsumer consumer = consumer(flood);
+        Trigger toFunction = new Trigger(new Metadata("orders", "test"), "events", WANTED, "greeter", null, FAST);
+        TriggerDispatcher d = new TriggerDispatcher(toFunction, () -> consumer, producer, sender, atZero, registry,
+                vertx, new RestartBackoff(Duration.ofMillis(10), Duration.ofMillis(100)), Lanes.PARTITION_BYTES,
+                Lanes.TRIGGER_BYTES, Clock.systemUTC());
+        dispatchers.add(d);
+        d.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset(consumer, P0) == 50);
+        assertThat(activations.get()).as("a flood no filter matches starts nothing").isZero();
+        assertThat(d.matchedBacklog()).isZero();
+
+        consumer.updateEndOffsets(Map.of(P0, 51L));
+        consumer.schedulePollTask(() -> consumer.addRecord(record(P0, 50, event("wanted", "want.order"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> activations.get() >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> d.matchedBacklog() == 1);
+    }
+
+    @Test
     void theConsumerReadsCommittedBatchesOnlyAndKeepsTheGivenClientSettings() {
         Map<String, Object> config = TriggerDispatcher.consumerConfig(trigger(WANTED, FAST), Map.of(
                 "bootstrap.servers", "kafka:9093", "security.protocol", "SASL_SSL",
