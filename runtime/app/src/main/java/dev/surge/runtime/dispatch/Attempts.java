@@ -35,10 +35,13 @@ final class Attempts {
 
     /** What the attempts need of the engine that runs them. */
     interface Engine {
-        /** Whether the event is still this engine's to finish: it runs, and holds the event's partition. */
+        /**
+         * Whether the event is still this engine's to handle: it runs, holds the event's partition, and the
+         * event is not finished yet.
+         */
         boolean owns(Delivery d);
 
-        /** The event is delivered or dead-lettered. */
+        /** The event is delivered or dead-lettered; a second call for it changes nothing. */
         void finished(Delivery d);
 
         /** Runs {@code action} on the engine's context after {@code ms}, unless the engine stopped by then. */

@@ -14,6 +14,8 @@ final class Delivery {
     int attempts;
     URI target;
     DeliveryResult lastAnswer;
+    /** Finished (delivered or dead-lettered): a second report of it changes nothing. */
+    boolean finished;
 
     Delivery(Lanes.Lane lane, long offset, String key, CloudEvent event, long bytes) {
         this.lane = lane;

@@ -151,7 +151,7 @@ final class DeliveryEngine implements Attempts.Engine {
 
     @Override
     public boolean owns(Delivery d) {
-        return !stopped && lanes.holds(d);
+        return !stopped && !d.finished && lanes.holds(d);
     }
 
     @Override
@@ -159,6 +159,7 @@ final class DeliveryEngine implements Attempts.Engine {
         if (!owns(d)) {
             return;
         }
+        d.finished = true;
         lanes.finish(d);
         inFlight--;
         if (!accepting && inFlight == 0 && drained != null) {
