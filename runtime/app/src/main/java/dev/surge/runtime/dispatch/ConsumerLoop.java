@@ -48,7 +48,6 @@ import org.jboss.logging.Logger;
 final class ConsumerLoop {
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(50);
-    static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
     private static final Duration LAST_COMMIT = Duration.ofSeconds(5);
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int HANDOFFS = 2;
@@ -59,6 +58,7 @@ final class ConsumerLoop {
     private final Context context;
     private final Function<DeliveryEngine.ConsumerControl, DeliveryEngine> engines;
     private final RecordReader reader;
+    private final Duration drainGrace;
     private final Queue<Runnable> requests = new ConcurrentLinkedQueue<>();
     private final Semaphore handoffs = new Semaphore(HANDOFFS);
     private final Control control = new Control();
@@ -72,13 +72,14 @@ final class ConsumerLoop {
     private long lastProgress;
 
     ConsumerLoop(Trigger trigger, Consumer<String, byte[]> consumer, Context context,
-            Function<DeliveryEngine.ConsumerControl, DeliveryEngine> engines, RecordReader reader) {
+            Function<DeliveryEngine.ConsumerControl, DeliveryEngine> engines, RecordReader reader, Duration drainGrace) {
         this.trigger = trigger;
         this.topic = KafkaNames.brokerTopic(trigger.namespace(), trigger.broker());
         this.consumer = consumer;
         this.context = context;
         this.engines = engines;
         this.reader = reader;
+        this.drainGrace = drainGrace;
         // An error escaping the engine's handlers is a bug of the engine, not of one event: restart the run.
         context.exceptionHandler(this::fail);
     }
@@ -188,8 +189,8 @@ final class ConsumerLoop {
                 if (failed) {
                     last = onContext(engine::stop);
                 } else {
-                    handoffs.tryAcquire(HANDOFFS, DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                    last = onContextFuture(() -> engine.drain(DRAIN_GRACE));
+                    handoffs.tryAcquire(HANDOFFS, drainGrace.toMillis(), TimeUnit.MILLISECONDS);
+                    last = onContextFuture(() -> engine.drain(drainGrace));
                 }
             }
         } catch (Exception e) {
@@ -378,7 +379,7 @@ final class ConsumerLoop {
             }
         });
         try {
-            return result.get(DRAIN_GRACE.toSeconds() + 30, TimeUnit.SECONDS);
+            return result.get(drainGrace.toSeconds() + 30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

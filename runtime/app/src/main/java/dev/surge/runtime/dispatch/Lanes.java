@@ -24,11 +24,6 @@ import org.apache.kafka.common.TopicPartition;
  * {@code triggerBytes}; a paused partition resumes once below half of both.
  */
 final class Lanes {
-    /** Default bound of one partition's unfinished events. */
-    static final long PARTITION_BYTES = 16L * 1024 * 1024;
-    /** Default bound of one trigger's unfinished events over all its partitions. */
-    static final long TRIGGER_BYTES = 64L * 1024 * 1024;
-
     final class Lane {
         final TopicPartition partition;
         final OffsetTracker offsets = new OffsetTracker();

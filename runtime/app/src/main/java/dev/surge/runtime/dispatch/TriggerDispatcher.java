@@ -65,6 +65,7 @@ public final class TriggerDispatcher implements AutoCloseable {
     private final Trigger trigger;
     private final Supplier<ConsumerLoop> loops;
     private final RestartBackoff backoff;
+    private final Duration drainGrace;
     private final Clock clock;
     private final DispatchMeters meters;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -84,14 +85,15 @@ public final class TriggerDispatcher implements AutoCloseable {
             Vertx vertx) {
         this(trigger, () -> new KafkaConsumer<>(consumerConfig(trigger, kafkaClientProperties),
                 new StringDeserializer(), new ByteArrayDeserializer()), producer, sender, endpoints, registry, vertx,
-                RestartBackoff.DEFAULT, Lanes.PARTITION_BYTES, Lanes.TRIGGER_BYTES, Clock.systemUTC());
+                DispatchLimits.DEFAULT, Clock.systemUTC());
     }
 
     TriggerDispatcher(Trigger trigger, Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer,
-            EventSender sender, FunctionEndpoints endpoints, MeterRegistry registry, Vertx vertx, RestartBackoff backoff,
-            long partitionBytes, long triggerBytes, Clock clock) {
+            EventSender sender, FunctionEndpoints endpoints, MeterRegistry registry, Vertx vertx, DispatchLimits limits,
+            Clock clock) {
         this.trigger = trigger;
-        this.backoff = backoff;
+        this.backoff = limits.restarts();
+        this.drainGrace = limits.drainGrace();
         this.clock = clock;
         this.meters = new DispatchMeters(trigger, registry, this::inFlight, this::matchedBacklog);
         RecordReader reader = new RecordReader(trigger, trigger.filter()::test, meters.filtered::increment);
@@ -101,7 +103,8 @@ public final class TriggerDispatcher implements AutoCloseable {
             // nothing of a failed run's engine is shared with the next.
             Context context = vertx.getOrCreateContext();
             return new ConsumerLoop(trigger, consumer, context, control -> new DeliveryEngine(trigger, context, sender,
-                    endpoints, producer, control, meters, partitionBytes, triggerBytes), reader);
+                    endpoints, producer, control, meters, limits.partitionBytes(), limits.triggerBytes()), reader,
+                    limits.drainGrace());
         };
         this.thread = new Thread(this::supervise, "surge-trigger-" + trigger.namespace() + "-" + trigger.name());
     }
@@ -205,7 +208,7 @@ public final class TriggerDispatcher implements AutoCloseable {
         return loop == null ? 0 : loop.inFlight();
     }
 
-    /** Stops polling, lets deliveries in flight finish (up to 10 s), commits, and leaves the group. */
+    /** Stops polling, lets deliveries in flight finish (up to the drain grace, 10 s), commits, and leaves the group. */
     @Override
     public void close() {
         closed.countDown();
@@ -214,7 +217,7 @@ public final class TriggerDispatcher implements AutoCloseable {
             loop.stop();
         }
         try {
-            thread.join(ConsumerLoop.DRAIN_GRACE.toMillis() + 15_000);
+            thread.join(drainGrace.toMillis() + 15_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

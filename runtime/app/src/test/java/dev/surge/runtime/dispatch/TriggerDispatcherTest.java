@@ -79,6 +79,10 @@ class TriggerDispatcherTest {
         }
     };
 
+    /** Fast restarts, and a short drain so that closing with deliveries held open does not wait 10 s. */
+    static final DispatchLimits LIMITS = new DispatchLimits(16L * 1024 * 1024, 64L * 1024 * 1024,
+            Duration.ofMillis(300), new RestartBackoff(Duration.ofMillis(10), Duration.ofMillis(100)));
+
     final Vertx vertx = Vertx.vertx();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final TestingSender sender = new TestingSender();
@@ -226,6 +230,26 @@ class TriggerDispatcherTest {
     }
 
     @Test
+    void aBugInHandlingOneEventsAnswerIsAFailedAttemptOfThatEventOnly() {
+        // A 503 without its Retry-After field (null, where the contract says Optional) trips the engine up.
+        sender.script = e -> Future.succeededFuture(e.getId().equals("trips")
+                ? new DeliveryResult(503, null, new byte[0], null) : TestingSender.OK);
+        TestingConsumer consumer = consumer(List.of(record(P0, 0, event("trips", "want.order")),
+                record(P0, 1, event("fine", "want.order"))));
+        TriggerDispatcher d = start(trigger(WANTED, FAST), () -> consumer);
+
+        ProducerRecord<String, byte[]> dead = await().atMost(Duration.ofSeconds(10))
+                .until(() -> deadLetter("trips"), r -> r != null);
+        // The first two answers failed in the engine and counted as failed attempts; the third reached the policy's
+        // limit before the engine could trip again.
+        assertThat(header(dead, "ce_surgeerrorreason")).isEqualTo("status 503 after 3 attempts");
+        assertThat(sender.count(TARGET, "trips")).isEqualTo(3);
+        assertThat(sender.count(TARGET, "fine")).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset(consumer, P0) == 2);
+        assertThat(d.status().restarts()).as("one event never stops the trigger").isZero();
+    }
+
+    @Test
     void aDeadLetterToAUriSinkIsEncodedLikeADelivery() {
         sender.script = e -> Future.succeededFuture(e.getExtension("surgeerrorreason") == null
                 ? new DeliveryResult(400, null, "no".getBytes(StandardCharsets.UTF_8), Optional.empty())
@@ -285,7 +309,7 @@ class TriggerDispatcherTest {
         consumer.rebalance(List.of(P0));
         Trigger t = trigger(WANTED, FAST);
         ConsumerLoop loop = new ConsumerLoop(t, consumer, vertx.getOrCreateContext(), control -> null,
-                new RecordReader(t, t.filter()::test, () -> { }));
+                new RecordReader(t, t.filter()::test, () -> { }), LIMITS.drainGrace());
         loop.control().pause(P1);
         loop.control().resume(P1);
         loop.control().commit(Map.of(P1, new OffsetAndMetadata(5)));
@@ -357,8 +381,7 @@ class TriggerDispatcherTest {
         TestingConsumer consumer = consumer(flood);
         Trigger toFunction = new Trigger(new Metadata("orders", "test"), "events", WANTED, "greeter", null, FAST);
         TriggerDispatcher d = new TriggerDispatcher(toFunction, () -> consumer, producer, sender, atZero, registry,
-                vertx, new RestartBackoff(Duration.ofMillis(10), Duration.ofMillis(100)), Lanes.PARTITION_BYTES,
-                Lanes.TRIGGER_BYTES, Clock.systemUTC());
+                vertx, LIMITS, Clock.systemUTC());
         dispatchers.add(d);
         d.start();
 
@@ -388,13 +411,12 @@ class TriggerDispatcherTest {
     // --- helpers
 
     TriggerDispatcher start(Trigger trigger, Supplier<Consumer<String, byte[]>> consumers) {
-        return start(trigger, consumers, Lanes.PARTITION_BYTES);
+        return start(trigger, consumers, LIMITS.partitionBytes());
     }
 
     TriggerDispatcher start(Trigger trigger, Supplier<Consumer<String, byte[]>> consumers, long partitionBytes) {
         TriggerDispatcher d = new TriggerDispatcher(trigger, consumers, producer, sender, NO_FUNCTIONS, registry, vertx,
-                new RestartBackoff(Duration.ofMillis(10), Duration.ofMillis(100)), partitionBytes, Lanes.TRIGGER_BYTES,
-                Clock.systemUTC());
+                LIMITS.withPartitionBytes(partitionBytes), Clock.systemUTC());
         dispatchers.add(d);
         d.start();
         return d;
