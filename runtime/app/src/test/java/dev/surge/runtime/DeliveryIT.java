@@ -32,6 +32,8 @@ class DeliveryIT {
      */
     static final long EARLY_MS = 20;
     static final long LATE_MS = 400;
+    /** How late a request's arrival may be recorded after its start (when its timeout starts running). */
+    static final long FIRST_ARRIVAL_LATE_MS = 350;
 
     @Inject
     SurgeRuntime runtime;
@@ -94,8 +96,12 @@ class DeliveryIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> target.arrivals("/slow-once", id).size() >= 2);
         List<Arrival> attempts = target.arrivals("/slow-once", id);
         long gap = (attempts.get(1).nanos() - attempts.get(0).nanos()) / 1_000_000;
-        // the first attempt was given up after the 500 ms timeout, not after the 2 s answer
-        assertThat(gap).isBetween(500 - EARLY_MS, 1_500L);
+        System.out.printf("slow-once: retried %d ms after the first arrival (timeout 500 ms, answer after 2 s)%n", gap);
+        // The first attempt was given up after the 500 ms timeout, not after the 2 s answer, and not at once
+        // (a retry without waiting for the timeout comes after the 50 ms backoff). The timeout runs from the
+        // request's start, the gap from its arrival: on a starved machine (2 cores, load 10+) the first arrival
+        // was seen recorded up to 350 ms after its start, so the lower bound allows that much.
+        assertThat(gap).isBetween(500 - FIRST_ARRIVAL_LATE_MS, 1_500L);
         assertThat(deadLetter(id)).isNull();
     }
 
