@@ -37,6 +37,17 @@ public final class Metrics {
     /** Replicas ready to take deliveries; tags: namespace, function. */
     public static final String FUNCTION_READY_REPLICAS = "surge.function.ready.replicas";
 
+    /**
+     * Restarts of a trigger's consumer loop after an unexpected error (new consumer, new engine, after an
+     * exponential backoff of 1 s to 30 s); tags: namespace, trigger.
+     */
+    public static final String DISPATCH_RESTARTS = "surge.dispatch.restarts";
+    /**
+     * Matching events of a trigger not finished yet, read or not (unread ones estimated with the observed
+     * match ratio), as its dispatcher last computed; tags: namespace, trigger.
+     */
+    public static final String DISPATCH_MATCHED_BACKLOG = "surge.dispatch.matched.backlog";
+
     /** Time of one delivery attempt, from sending to the answer; tags: namespace, trigger. */
     public static final String DISPATCH_LATENCY = "surge.dispatch.latency";
 }

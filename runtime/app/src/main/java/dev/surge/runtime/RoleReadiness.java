@@ -37,12 +37,12 @@ public class RoleReadiness {
     @Readiness
     HealthCheck dispatcher() {
         return () -> {
-            List<TriggerDispatcher> all = runtime.dispatchers();
-            List<String> down = all.stream().filter(d -> !d.isAlive())
-                    .map(d -> d.trigger().namespace() + "/" + d.trigger().name()).toList();
-            return check("dispatcher", Role.DISPATCHER, runtime.isStarted() && down.isEmpty())
-                    .withData("triggers", all.size())
-                    .withData("notAlive", String.join(",", down)).build();
+            List<TriggerDispatcher> all = runtime.all();
+            boolean alive = all.stream().allMatch(TriggerDispatcher::isAlive);
+            var b = check("dispatcher", Role.DISPATCHER, runtime.isStarted() && alive);
+            // Each trigger's state (RUNNING, RESTARTING after an error, STOPPED), so a failing one is named.
+            all.forEach(d -> b.withData(d.trigger().namespace() + "/" + d.trigger().name(), d.status().state().name()));
+            return b.build();
         };
     }
 

@@ -5,6 +5,7 @@ import dev.surge.core.resource.Broker;
 import dev.surge.core.resource.InvalidResourcesException;
 import dev.surge.core.resource.ResourceSet;
 import dev.surge.core.resource.Trigger;
+import dev.surge.runtime.dispatch.Dispatchers;
 import dev.surge.runtime.dispatch.EventSender;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.dispatch.TriggerDispatcher;
@@ -40,7 +41,7 @@ import org.jboss.logging.Logger;
  * resources while Surge runs. Stops them in reverse order.
  */
 @ApplicationScoped
-public class SurgeRuntime {
+public class SurgeRuntime implements Dispatchers {
     private static final Logger LOG = Logger.getLogger(SurgeRuntime.class);
 
     @Inject
@@ -187,7 +188,8 @@ public class SurgeRuntime {
     }
 
     /** The dispatchers of the triggers that run now. */
-    public List<TriggerDispatcher> dispatchers() {
+    @Override
+    public List<TriggerDispatcher> all() {
         return List.copyOf(dispatchers.values());
     }
 

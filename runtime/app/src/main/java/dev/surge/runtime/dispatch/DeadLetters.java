@@ -26,7 +26,9 @@ import org.jboss.logging.Logger;
  * <li>{@value #DATA}: the first KiB of the last answer's body (binary, base64 in text encodings).</li>
  * </ul>
  * A sink that fails is tried again until it takes the event: the offset stays uncommitted meanwhile, so
- * nothing is lost. With no sink the event is logged and counted and the trigger moves on.
+ * nothing is lost. With no sink the event is logged and counted and the trigger moves on. A URI or function
+ * sink gets the event through the same {@link EventSender} as deliveries (percent-encoded {@code ce-}
+ * headers); one that cannot be encoded even so is logged, counted with sink {@code failed} and dropped.
  */
 final class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
@@ -91,7 +93,13 @@ final class DeadLetters {
     }
 
     private Future<Void> post(URI uri, CloudEvent dead) {
-        return sender.send(uri, dead, trigger.delivery().timeout()).compose(r -> r.isSuccess()
+        Future<DeliveryResult> answer;
+        try {
+            answer = sender.send(uri, dead, trigger.delivery().timeout());
+        } catch (RuntimeException e) {
+            answer = Future.failedFuture(e);
+        }
+        return answer.compose(r -> r.isSuccess()
                 ? Future.succeededFuture() : Future.failedFuture("dead-letter sink answered " + r.status()));
     }
 
@@ -116,10 +124,17 @@ final class DeadLetters {
         attempt.onComplete(ar -> {
             if (ar.succeeded()) {
                 done.complete();
+            } else if (ar.cause() instanceof EventEncodingException) {
+                // Same encoder as the delivery, so this cannot pass with time: trying again would hold the
+                // partition for good.
+                LOG.errorf("trigger %s/%s: event %s cannot be sent to dead-letter %s either (%s); dropping it",
+                        trigger.namespace(), trigger.name(), dead.getId(), sink.kind(), ar.cause().getMessage());
+                meters.deadLettered("failed").increment();
+                done.complete();
             } else {
                 LOG.warnf("trigger %s: dead-letter %s did not take event %s (%s); trying again", trigger.name(),
                         sink.kind(), dead.getId(), ar.cause().getMessage());
-                later.accept(DeliveryEngine.HANDOFF_RETRY_MS, () -> deliver(dead, done));
+                later.accept(Attempts.HANDOFF_RETRY_MS, () -> deliver(dead, done));
             }
         });
     }

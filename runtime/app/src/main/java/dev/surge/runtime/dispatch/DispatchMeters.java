@@ -10,19 +10,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** The meters of one trigger, registered once (see {@link Metrics} for the names). */
+/**
+ * The meters of one trigger, registered once per dispatcher and kept across restarts of its consumer loop
+ * (see {@link Metrics} for the names). The gauges read suppliers that follow the current loop.
+ */
 final class DispatchMeters {
     final Counter delivered;
     final Counter retried;
     final Counter filtered;
     final Counter replies;
+    final Counter restarts;
     final Timer latency;
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final String namespace;
     private final String trigger;
 
-    DispatchMeters(Trigger t, MeterRegistry registry, Supplier<Number> inFlight) {
+    DispatchMeters(Trigger t, MeterRegistry registry, Supplier<Number> inFlight, Supplier<Number> matchedBacklog) {
         this.registry = registry;
         this.namespace = t.namespace();
         this.trigger = t.name();
@@ -30,10 +34,24 @@ final class DispatchMeters {
         retried = counter(Metrics.DISPATCH_RETRIED);
         filtered = counter(Metrics.DISPATCH_FILTERED);
         replies = counter(Metrics.DISPATCH_REPLIES);
+        restarts = counter(Metrics.DISPATCH_RESTARTS);
         latency = Timer.builder(Metrics.DISPATCH_LATENCY).tags("namespace", namespace, "trigger", trigger)
                 .publishPercentiles(0.5, 0.99).register(registry);
-        Gauge.builder(Metrics.DISPATCH_IN_FLIGHT, inFlight).tags("namespace", namespace, "trigger", trigger)
-                .register(registry);
+        gauges = java.util.List.of(
+                Gauge.builder(Metrics.DISPATCH_IN_FLIGHT, inFlight).tags("namespace", namespace, "trigger", trigger)
+                        .register(registry),
+                Gauge.builder(Metrics.DISPATCH_MATCHED_BACKLOG, matchedBacklog)
+                        .tags("namespace", namespace, "trigger", trigger).register(registry));
+    }
+
+    private final java.util.List<Gauge> gauges;
+
+    /**
+     * Removes the gauges, which read this dispatcher: a trigger changed while Surge runs gets a new dispatcher,
+     * whose gauges must replace these (Micrometer would keep the first). Counters stay and go on counting.
+     */
+    void removeGauges() {
+        gauges.forEach(registry::remove);
     }
 
     Counter deadLettered(String sink) {

@@ -8,7 +8,8 @@ import io.vertx.core.Future;
 /**
  * Delivers one event over HTTP in CloudEvents binary mode. The future completes with the answer, whatever
  * its status, or fails when no answer came (connection refused, timeout); called on a Vert.x context, it
- * completes on that context. Implementations are thread-safe.
+ * completes on that context. An event that cannot be written as an HTTP request fails the future with
+ * {@link EventEncodingException}. Implementations are thread-safe.
  */
 public interface EventSender extends AutoCloseable {
 

@@ -1,227 +1,227 @@
 package dev.surge.runtime.dispatch;
 
 import dev.surge.core.KafkaNames;
+import dev.surge.core.delivery.RestartBackoff;
 import dev.surge.core.resource.Trigger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one trigger: a Kafka consumer in the trigger's own group ({@code surge.<namespace>.<trigger>}) on a
- * thread of its own, feeding a {@link DeliveryEngine} on a Vert.x context of its own. The consumer thread
- * is the only one that touches the consumer: it polls, parses and filters, hands batches to the engine (at
- * most two on their way, so they never pile up), and carries out the engine's pause, resume and commit
- * requests.
+ * Runs one trigger, supervised: a thread of its own runs {@link ConsumerLoop}s one after the other. A run
+ * that fails with an unexpected error (the consumer, or a bug of the engine) is logged with the trigger's
+ * namespace/name, counted ({@code surge.dispatch.restarts}) and replaced by a new run — new consumer, new
+ * engine — after an exponential backoff ({@link RestartBackoff}, 1 s to 30 s). One event never stops a
+ * trigger: what fails with one event is a failed attempt of that event (see {@link Attempts}).
  *
  * <p>At-least-once: offsets are committed only past events that were delivered, dead-lettered or filtered
- * out. On {@link #close()} the engine stops starting deliveries, waits for those in flight, and the last
- * offsets are committed before the consumer leaves its group.
+ * out. On {@link #close()} the run stops starting deliveries, waits for those in flight (up to 10 s), and the
+ * last offsets are committed before the consumer leaves its group.
  */
 public final class TriggerDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TriggerDispatcher.class);
-    private static final Duration POLL = Duration.ofMillis(50);
-    private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
+
+    /** Where the trigger's supervision stands. */
+    public enum State {
+        /** A consumer loop runs. */
+        RUNNING,
+        /** The last run failed; the next one starts after the backoff. */
+        RESTARTING,
+        /** Closed, or not started yet. */
+        STOPPED
+    }
+
+    /**
+     * What {@code GET /triggers} shows of one trigger.
+     *
+     * @param restarts           restarts after unexpected errors since the dispatcher started
+     * @param lastError          the last such error, or null
+     * @param lastErrorAt        when it happened, or null
+     * @param assignedPartitions the partitions of the broker's topic this dispatcher holds now
+     * @param matchedBacklog     matching events not finished, read or not (see {@link #matchedBacklog()})
+     * @param inFlight           deliveries in flight now, retries waiting included
+     */
+    public record Status(String namespace, String name, String consumerGroup, State state, int restarts,
+            String lastError, Instant lastErrorAt, List<String> assignedPartitions, long matchedBacklog,
+            int inFlight) {
+    }
 
     private final Trigger trigger;
-    private final String topic;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Context context;
-    private final DeliveryEngine engine;
-    private final Queue<Consumer<KafkaConsumer<String, byte[]>>> requests = new ConcurrentLinkedQueue<>();
-    private static final int HANDOFFS = 2;
-    private final java.util.concurrent.Semaphore handoffs = new java.util.concurrent.Semaphore(HANDOFFS);
+    private final Supplier<ConsumerLoop> loops;
+    private final RestartBackoff backoff;
+    private final Duration drainGrace;
+    private final Clock clock;
+    private final DispatchMeters meters;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread thread;
-    private volatile boolean running = true;
+    private volatile ConsumerLoop current;
+    private volatile State state = State.STOPPED;
+    private volatile int restarts;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
 
-    public TriggerDispatcher(Trigger trigger, Map<String, Object> kafkaClientProperties, Producer<String, byte[]> producer,
-            EventSender sender, FunctionEndpoints endpoints, MeterRegistry registry, Vertx vertx) {
+    /**
+     * @param kafkaClientProperties bootstrap servers and any client settings (security) for the consumer; the
+     *                              dispatcher adds its own (group, offsets, isolation) on top
+     */
+    public TriggerDispatcher(Trigger trigger, Map<String, Object> kafkaClientProperties,
+            Producer<String, byte[]> producer, EventSender sender, FunctionEndpoints endpoints, MeterRegistry registry,
+            Vertx vertx) {
+        this(trigger, () -> new KafkaConsumer<>(consumerConfig(trigger, kafkaClientProperties),
+                new StringDeserializer(), new ByteArrayDeserializer()), producer, sender, endpoints, registry, vertx,
+                DispatchLimits.DEFAULT, Clock.systemUTC());
+    }
+
+    TriggerDispatcher(Trigger trigger, Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer,
+            EventSender sender, FunctionEndpoints endpoints, MeterRegistry registry, Vertx vertx, DispatchLimits limits,
+            Clock clock) {
         this.trigger = trigger;
-        this.topic = KafkaNames.brokerTopic(trigger.namespace(), trigger.broker());
-        Map<String, Object> props = new java.util.HashMap<>(kafkaClientProperties);
-        props.putAll(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.GROUP_ID_CONFIG, KafkaNames.triggerGroup(trigger.namespace(), trigger.name()),
-                ConsumerConfig.CLIENT_ID_CONFIG, "surge-dispatcher-" + trigger.namespace() + "-" + trigger.name(),
-                // Static membership: a runtime restarted after a crash takes its partitions back at once
-                // instead of waiting out the dead member's session (45 s). One dispatcher per trigger, as
-                // local mode runs; several dispatcher processes per trigger will need distinct ids.
-                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "surge-dispatcher-" + trigger.namespace() + "-" + trigger.name(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                // A new trigger sees every event its broker still retains: nothing posted before the
-                // trigger's group first joined is silently skipped.
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                // Large fetches per partition: when one partition is left of a backlog, it alone must keep
-                // the deliveries busy (no slow tail).
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024));
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        // A context of its own: the engine's callbacks never queue behind another trigger's.
-        this.context = vertx.getOrCreateContext();
-        this.engine = onContext(() -> new DeliveryEngine(trigger, context, sender, endpoints, producer,
-                new DeliveryEngine.ConsumerControl() {
-                    @Override
-                    public void pause(TopicPartition partition) {
-                        requests.add(c -> c.pause(List.of(partition)));
-                    }
+        this.backoff = limits.restarts();
+        this.drainGrace = limits.drainGrace();
+        this.clock = clock;
+        this.meters = new DispatchMeters(trigger, registry, this::inFlight, this::matchedBacklog);
+        RecordReader reader = new RecordReader(trigger, trigger.filter()::test, meters.filtered::increment);
+        this.loops = () -> {
+            Consumer<String, byte[]> consumer = consumers.get();
+            // A context of its own per run: the engine's callbacks never queue behind another trigger's, and
+            // nothing of a failed run's engine is shared with the next.
+            Context context = vertx.getOrCreateContext();
+            return new ConsumerLoop(trigger, consumer, context, control -> new DeliveryEngine(trigger, context, sender,
+                    endpoints, producer, control, meters, limits.partitionBytes(), limits.triggerBytes()), reader,
+                    limits.drainGrace());
+        };
+        this.thread = new Thread(this::supervise, "surge-trigger-" + trigger.namespace() + "-" + trigger.name());
+    }
 
-                    @Override
-                    public void resume(TopicPartition partition) {
-                        requests.add(c -> {
-                            if (c.assignment().contains(partition)) {
-                                c.resume(List.of(partition));
-                            }
-                        });
-                        // The engine is running dry: do not let the request wait out a poll.
-                        consumer.wakeup();
-                    }
-
-                    @Override
-                    public void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-                        requests.add(c -> c.commitAsync(offsets, (o, e) -> {
-                            if (e != null) {
-                                LOG.debugf("trigger %s: commit failed, a later one will cover it: %s", trigger.name(),
-                                        e.getMessage());
-                            }
-                        }));
-                    }
-                }, registry));
-        this.thread = new Thread(this::run, "surge-trigger-" + trigger.namespace() + "-" + trigger.name());
+    /** The consumer's settings: the given client properties, then the dispatcher's own on top. */
+    static Map<String, Object> consumerConfig(Trigger trigger, Map<String, Object> kafkaClientProperties) {
+        Map<String, Object> c = new HashMap<>(kafkaClientProperties);
+        String id = "surge-dispatcher-" + trigger.namespace() + "-" + trigger.name();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaNames.triggerGroup(trigger.namespace(), trigger.name()));
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, id);
+        // Static membership: a runtime restarted after a crash (or a restarted run) takes its partitions back
+        // at once instead of waiting out the dead member's session (45 s). One dispatcher per trigger, as
+        // local mode runs; several dispatcher processes per trigger will need distinct ids.
+        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Batches are Kafka transactions: a trigger sees all of a batch's events or none.
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A new trigger sees every event its broker still retains: nothing posted before the trigger's group
+        // first joined is silently skipped.
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Large fetches per partition: when one partition is left of a backlog, it alone must keep the
+        // deliveries busy (no slow tail).
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        return c;
     }
 
     public void start() {
+        state = State.RESTARTING;
         thread.start();
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    consumer.commitSync(onContext(() -> engine.revoke(partitions)));
+    private void supervise() {
+        int failuresInRow = 0;
+        while (closed.getCount() > 0) {
+            Instant started = clock.instant();
+            try {
+                ConsumerLoop loop = loops.get();
+                current = loop;
+                if (closed.getCount() == 0) {
+                    loop.stop(); // close() came while this run was made: it still commits and leaves cleanly
                 }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                state = State.RUNNING;
+                loop.run();
+            } catch (Throwable e) {
+                if (closed.getCount() == 0) {
+                    LOG.warnf(e, "trigger %s/%s: error while stopping", trigger.namespace(), trigger.name());
+                    break;
                 }
-            });
-            while (running) {
-                for (Consumer<KafkaConsumer<String, byte[]>> r; (r = requests.poll()) != null;) {
-                    r.accept(consumer);
-                }
-                ConsumerRecords<String, byte[]> records;
+                Duration ran = Duration.between(started, clock.instant());
+                failuresInRow = backoff.healthy(ran) ? 1 : failuresInRow + 1;
+                Duration pause = backoff.delay(failuresInRow);
+                restarts++;
+                lastError = e.toString();
+                lastErrorAt = clock.instant();
+                state = State.RESTARTING;
+                meters.restarts.increment();
+                LOG.errorf(e, "trigger %s/%s failed; restarting it in %d ms (restart %d)", trigger.namespace(),
+                        trigger.name(), pause.toMillis(), restarts);
                 try {
-                    records = consumer.poll(POLL);
-                } catch (WakeupException e) {
-                    continue; // a resume request, or close(): the loop condition tells which
+                    closed.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
                 }
-                if (!records.isEmpty()) {
-                    List<DeliveryEngine.Taken> batch = engine.prepare(records);
-                    // At most HANDOFFS batches between the threads: the consumer reads and parses the next
-                    // batch while the engine takes the previous one, and memory stays bounded.
-                    handoffs.acquire();
-                    context.runOnContext(v -> {
-                        try {
-                            engine.accept(batch);
-                        } finally {
-                            handoffs.release();
-                        }
-                    });
-                }
-            }
-        } catch (WakeupException e) {
-            // close() woke the consumer up outside poll
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "trigger %s/%s stopped", trigger.namespace(), trigger.name());
-        } finally {
-            try {
-                handoffs.acquireUninterruptibly(HANDOFFS); // every batch handed over is in the engine
-                Map<TopicPartition, OffsetAndMetadata> last = onContextFuture(() -> engine.drain(DRAIN_GRACE));
-                for (Consumer<KafkaConsumer<String, byte[]>> r; (r = requests.poll()) != null;) {
-                    r.accept(consumer);
-                }
-                if (!last.isEmpty()) {
-                    consumer.commitSync(last, Duration.ofSeconds(5));
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("trigger %s: last commit failed; uncommitted events will be delivered again: %s",
-                        trigger.name(), e.getMessage());
-            } finally {
-                consumer.close(Duration.ofSeconds(5));
             }
         }
-    }
-
-    /** Runs {@code action} on the engine's context and waits for its result. */
-    private <T> T onContext(java.util.function.Supplier<T> action) {
-        return onContextFuture(() -> Future.succeededFuture(action.get()));
-    }
-
-    private <T> T onContextFuture(java.util.function.Supplier<Future<T>> action) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                action.get().onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        result.complete(ar.result());
-                    } else {
-                        result.completeExceptionally(ar.cause());
-                    }
-                });
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        try {
-            return result.get(DRAIN_GRACE.toSeconds() + 30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("trigger " + trigger.name() + ": " + e.getMessage(), e);
-        }
+        state = State.STOPPED;
     }
 
     public Trigger trigger() {
         return trigger;
     }
 
-    /** Whether the consumer loop runs. */
-    public boolean isAlive() {
-        return thread.isAlive();
+    /** Where the trigger stands now. Thread-safe. */
+    public Status status() {
+        ConsumerLoop loop = current;
+        List<String> partitions = loop == null || state != State.RUNNING ? List.of()
+                : loop.assigned().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
+        return new Status(trigger.namespace(), trigger.name(), KafkaNames.triggerGroup(trigger.namespace(),
+                trigger.name()), state, restarts, lastError, lastErrorAt, partitions, matchedBacklog(), inFlight());
     }
 
-    /** Stops polling, lets deliveries in flight finish (up to 10 s), commits, and leaves the group. */
+    /** For readiness: a consumer loop runs (not restarting after an error, not stopped). */
+    public boolean isAlive() {
+        return state == State.RUNNING && thread.isAlive();
+    }
+
+    /**
+     * Matching events of this trigger not finished yet: those read and not delivered or dead-lettered, plus
+     * the unread ones estimated with the observed match ratio. Events its filter passes over never count.
+     * Thread-safe; as of the engine's last commit tick (200 ms).
+     */
+    public long matchedBacklog() {
+        ConsumerLoop loop = current;
+        return loop == null ? 0 : loop.matchedBacklog();
+    }
+
+    int inFlight() {
+        ConsumerLoop loop = current;
+        return loop == null ? 0 : loop.inFlight();
+    }
+
+    /** Stops polling, lets deliveries in flight finish (up to the drain grace, 10 s), commits, and leaves the group. */
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
+        closed.countDown();
+        ConsumerLoop loop = current;
+        if (loop != null) {
+            loop.stop();
+        }
         try {
-            thread.join(DRAIN_GRACE.toMillis() + 15_000);
+            thread.join(drainGrace.toMillis() + 15_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        state = State.STOPPED;
+        meters.removeGauges();
     }
 }

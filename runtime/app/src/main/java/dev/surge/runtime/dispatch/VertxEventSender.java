@@ -34,7 +34,12 @@ public final class VertxEventSender implements EventSender {
 
     @Override
     public Future<DeliveryResult> send(URI target, CloudEvent event, Duration timeout) {
-        BinaryModeHeaders message = BinaryModeHeaders.of(event);
+        BinaryModeHeaders message;
+        try {
+            message = BinaryModeHeaders.of(event);
+        } catch (EventEncodingException e) {
+            return Future.failedFuture(e);
+        }
         message.headers.set("User-Agent", "surge-dispatcher");
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.toString())
                 .setHeaders(message.headers).setTimeout(timeout.toMillis());

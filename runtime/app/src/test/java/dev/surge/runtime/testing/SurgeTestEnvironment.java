@@ -91,6 +91,7 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
                 {"flaky", "test.flaky", "/flaky", "{retry: 3, backoffPolicy: exponential, backoffDelay: PT0.2S}"},
                 {"poison", "test.poison", "/always-500", "{retry: 2, backoffDelay: PT0.05S, " + dlq + "}"},
                 {"rejecting", "test.rejected", "/bad-request", "{retry: 5, backoffDelay: PT0.05S, " + dlq + "}"},
+                {"control-chars", "test.control", "/control", "{retry: 2, backoffDelay: PT0.05S, " + dlq + "}"},
                 {"timeouts", "test.slow-once", "/slow-once", "{retry: 3, timeout: PT0.5S, backoffDelay: PT0.05S}"},
                 {"ordered", "test.ordered", "/ordered", "{ordering: ordered}"},
                 {"keyed", "test.keyed", "/keyed", "{ordering: keyed}"},

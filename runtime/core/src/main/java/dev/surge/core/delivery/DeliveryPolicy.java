@@ -31,6 +31,20 @@ public final class DeliveryPolicy {
         /** No answer: connection refused or reset, DNS failure. */
         record Unreachable(String reason) implements Outcome {
         }
+
+        /**
+         * The attempt failed inside Surge before an answer could come (the sender threw, or handling the
+         * event went wrong); worth another try, as the cause may be passing.
+         */
+        record Failed(String reason) implements Outcome {
+        }
+
+        /**
+         * The event cannot be put into an HTTP request at all (e.g. a {@code datacontenttype} that is no
+         * valid header value); sending it again would fail the same way.
+         */
+        record Unencodable(String reason) implements Outcome {
+        }
     }
 
     public sealed interface Decision {
@@ -85,7 +99,7 @@ public final class DeliveryPolicy {
             int s = a.status();
             return s >= 500 || s == 404 || s == 408 || s == 409 || s == 429;
         }
-        return true; // timed out or unreachable
+        return !(outcome instanceof Outcome.Unencodable); // timed out, unreachable or failed: maybe passing
     }
 
     private static String describe(Outcome outcome) {
@@ -94,6 +108,12 @@ public final class DeliveryPolicy {
         }
         if (outcome instanceof Outcome.Unreachable u) {
             return "unreachable (" + u.reason() + ")";
+        }
+        if (outcome instanceof Outcome.Failed f) {
+            return "failed (" + f.reason() + ")";
+        }
+        if (outcome instanceof Outcome.Unencodable u) {
+            return "cannot be encoded for HTTP (" + u.reason() + ")";
         }
         return "timed out";
     }

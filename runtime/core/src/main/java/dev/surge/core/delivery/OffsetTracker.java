@@ -19,6 +19,22 @@ public final class OffsetTracker {
         next = offset + 1;
     }
 
+    /**
+     * The consumer's position moved to {@code position}: no event below it will come any more. Offsets the
+     * consumer skipped (transaction markers, aborted records under {@code read_committed}) then count as done,
+     * so the committable offset is not held behind them. Never moves back.
+     */
+    public void advanceTo(long position) {
+        if (position > next) {
+            next = position;
+        }
+    }
+
+    /** The offset after the last one tracked or advanced to, or -1 when nothing was. */
+    public long next() {
+        return next;
+    }
+
     /** The event at {@code offset} is finished: delivered, dead-lettered, or not wanted by the filter. */
     public void done(long offset) {
         pending.remove(offset);

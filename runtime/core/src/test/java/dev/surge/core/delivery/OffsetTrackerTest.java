@@ -44,4 +44,20 @@ class OffsetTrackerTest {
         t.track(5);
         assertThatThrownBy(() -> t.track(4)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void offsetsTheConsumerSkippedDoNotHoldTheCommitBack() {
+        OffsetTracker t = new OffsetTracker();
+        t.track(0);
+        t.track(1);
+        t.done(0);
+        // offset 2 is a transaction's commit marker: the consumer's position moves past it, no record comes
+        t.advanceTo(3);
+        assertThat(t.committable()).isEqualTo(1);
+        t.done(1);
+        assertThat(t.committable()).isEqualTo(3);
+        t.advanceTo(2); // never back
+        assertThat(t.next()).isEqualTo(3);
+        assertThatThrownBy(() -> t.track(2)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,0 +1,94 @@
+package dev.surge.runtime.dispatch;
+
+import dev.surge.core.resource.Trigger;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a record of the broker's topic into what a trigger does with it. The filter sees a {@link HeaderView}
+ * of the record's {@code ce_} headers; only a record that matches is read into a whole event, so the events
+ * a trigger passes over cost the header reads its filter makes and nothing more. Thread-safe (no state): the consumer
+ * thread runs it while the engine delivers the previous batch.
+ */
+final class RecordReader {
+    private static final Logger LOG = Logger.getLogger(RecordReader.class);
+    /** What an event costs in memory beyond its bytes on the wire (objects, queue entry), for the byte bounds. */
+    static final int EVENT_OVERHEAD_BYTES = 256;
+
+    /**
+     * A record read for this trigger. {@code event} is null when the trigger does not want it (not a
+     * CloudEvent, or filtered out): its offset only needs to be marked done.
+     */
+    record Taken(TopicPartition partition, long offset, String key, CloudEvent event, long bytes) {
+        boolean matched() {
+            return event != null;
+        }
+    }
+
+    private final Trigger trigger;
+    private final Predicate<CloudEvent> filter;
+    private final Runnable onFiltered;
+
+    RecordReader(Trigger trigger, Predicate<CloudEvent> filter, Runnable onFiltered) {
+        this.trigger = trigger;
+        this.filter = filter;
+        this.onFiltered = onFiltered;
+    }
+
+    Taken read(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        CloudEvent event = matching(record);
+        long bytes = event == null ? 0 : size(record);
+        return new Taken(partition, record.offset(), record.key(), event, bytes);
+    }
+
+    private CloudEvent matching(ConsumerRecord<String, byte[]> record) {
+        HeaderView view = HeaderView.of(record.headers());
+        if (view != null) {
+            // Binary mode: the filter decides on the headers; only a match is read whole.
+            return wants(view) ? full(record) : filteredOut();
+        }
+        CloudEvent event = full(record); // structured mode, or not a CloudEvent
+        return event == null ? null : wants(event) ? event : filteredOut();
+    }
+
+    private boolean wants(CloudEvent event) {
+        try {
+            return filter.test(event);
+        } catch (RuntimeException e) {
+            // A filter that cannot evaluate an event does not match it (as Knative), and never stops the trigger.
+            LOG.warnf("trigger %s/%s: filter failed on event %s, passing over it: %s", trigger.namespace(),
+                    trigger.name(), event.getId(), e);
+            return false;
+        }
+    }
+
+    private CloudEvent filteredOut() {
+        onFiltered.run();
+        return null;
+    }
+
+    private CloudEvent full(ConsumerRecord<String, byte[]> record) {
+        try {
+            return KafkaMessageFactory.createReader(record).toEvent();
+        } catch (RuntimeException e) {
+            LOG.warnf("trigger %s/%s: skipping %s-%d@%d, not a CloudEvent: %s", trigger.namespace(), trigger.name(),
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static long size(ConsumerRecord<String, byte[]> record) {
+        long bytes = EVENT_OVERHEAD_BYTES + Math.max(0, record.serializedValueSize())
+                + Math.max(0, record.serializedKeySize());
+        for (Header h : record.headers()) {
+            bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.surge.runtime.dispatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.runtime.http.HttpProblem;
+import dev.surge.runtime.http.ProblemResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * Triggers over HTTP: {@code GET /triggers} and {@code GET /triggers/<namespace>/<trigger>} show each
+ * trigger's dispatcher as JSON: state (RUNNING, RESTARTING, STOPPED), restarts and the last error, the
+ * partitions it holds, its matched backlog and deliveries in flight.
+ */
+@ApplicationScoped
+public class TriggerRoutes {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    Dispatchers dispatchers;
+
+    void routes(@Observes Router router) {
+        router.get("/triggers").handler(this::list);
+        router.get("/triggers/:namespace/:trigger").handler(this::show);
+    }
+
+    private void list(RoutingContext ctx) {
+        ArrayNode all = JSON.createArrayNode();
+        dispatchers.all().stream().map(TriggerDispatcher::status)
+                .sorted(Comparator.comparing(TriggerDispatcher.Status::namespace)
+                        .thenComparing(TriggerDispatcher.Status::name))
+                .forEach(s -> all.add(json(s)));
+        ctx.response().putHeader("Content-Type", "application/json").end(all.toPrettyString());
+    }
+
+    private void show(RoutingContext ctx) {
+        String namespace = ctx.pathParam("namespace");
+        String name = ctx.pathParam("trigger");
+        Optional<TriggerDispatcher> d = dispatchers.all().stream()
+                .filter(t -> t.trigger().namespace().equals(namespace) && t.trigger().name().equals(name)).findFirst();
+        if (d.isEmpty()) {
+            ProblemResponse.send(ctx.response(), new HttpProblem(404, "Unknown trigger", "no trigger '" + name
+                    + "' in namespace '" + namespace + "'"), ctx.normalizedPath());
+            return;
+        }
+        ctx.response().putHeader("Content-Type", "application/json").end(json(d.get().status()).toPrettyString());
+    }
+
+    static ObjectNode json(TriggerDispatcher.Status s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("namespace", s.namespace());
+        o.put("name", s.name());
+        o.put("consumerGroup", s.consumerGroup());
+        o.put("state", s.state().name());
+        o.put("restarts", s.restarts());
+        if (s.lastError() != null) {
+            o.put("lastError", s.lastError());
+            o.put("lastErrorAt", s.lastErrorAt().toString());
+        }
+        ArrayNode partitions = o.putArray("assignedPartitions");
+        s.assignedPartitions().forEach(partitions::add);
+        o.put("matchedBacklog", s.matchedBacklog());
+        o.put("inFlight", s.inFlight());
+        return o;
+    }
+}
