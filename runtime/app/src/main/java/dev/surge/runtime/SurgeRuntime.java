@@ -12,7 +12,7 @@ import dev.surge.runtime.dispatch.TriggerDispatcher;
 import dev.surge.runtime.dispatch.VertxEventSender;
 import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
-import dev.surge.runtime.local.LagReader;
+import dev.surge.runtime.local.KafkaBacklogReader;
 import dev.surge.runtime.local.LocalScaler;
 import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,9 +69,9 @@ public class SurgeRuntime {
         Path dataDir = config.dataDir().toAbsolutePath();
         functions = new FunctionSupervisor(config.functions().java().orElse(currentJava()), dataDir.resolve("functions"),
                 config.functions().startTimeout());
-        functions.register(resources.functions());
+        functions.apply(resources.functions());
         if (config.functions().enabled()) {
-            scaler = new LocalScaler(resources, functions, new LagReader(kafka.admin()), Clock.systemUTC(), registry);
+            scaler = new LocalScaler(resources, functions, new KafkaBacklogReader(kafka.admin()), Clock.systemUTC(), registry);
         }
         sender = new VertxEventSender(vertx);
         FunctionEndpoints endpoints = functions;
