@@ -71,7 +71,8 @@ public class SurgeRuntime {
                 config.functions().startTimeout());
         functions.apply(resources.functions());
         if (config.functions().enabled()) {
-            scaler = new LocalScaler(resources, functions, new KafkaBacklogReader(kafka.admin()), Clock.systemUTC(), registry);
+            scaler = new LocalScaler(functions, new KafkaBacklogReader(kafka.admin()), Clock.systemUTC(), registry);
+            scaler.apply(resources);
         }
         sender = new VertxEventSender(vertx);
         FunctionEndpoints endpoints = functions;

@@ -70,13 +70,12 @@ public final class LocalScaler implements AutoCloseable {
     });
     private boolean started;
 
-    public LocalScaler(ResourceSet resources, FunctionSupervisor supervisor, BacklogReader backlogReader, Clock clock,
-            MeterRegistry registry) {
+    /** A scaler of no function yet: {@link #apply} hands it the resources. */
+    public LocalScaler(FunctionSupervisor supervisor, BacklogReader backlogReader, Clock clock, MeterRegistry registry) {
         this.supervisor = supervisor;
         this.backlogReader = backlogReader;
         this.clock = clock;
         this.registry = registry;
-        apply(resources);
         supervisor.onActivation(this::activate);
     }
 

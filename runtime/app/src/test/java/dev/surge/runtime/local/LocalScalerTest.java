@@ -66,7 +66,8 @@ class LocalScalerTest {
 
     private LocalScaler start(ResourceSet resources) {
         supervisor.apply(resources.functions());
-        scaler = new LocalScaler(resources, supervisor, reader, Clock.systemUTC(), registry);
+        scaler = new LocalScaler(supervisor, reader, Clock.systemUTC(), registry);
+        scaler.apply(resources);
         scaler.start();
         return scaler;
     }
