@@ -9,8 +9,14 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.surge.runtime.local.FunctionSupervisor.FunctionStatus;
 import dev.surge.runtime.testing.Lag;
 import dev.surge.runtime.testing.TopicReader;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -134,6 +140,23 @@ class ScalingIT {
                 .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
         given().get("/functions/test/scaled").then().statusCode(200).body("replicas", equalTo(0))
                 .body("lastDecision.replicas", equalTo(0));
+    }
+
+    @TestHTTPResource("/functions/test/scaled")
+    URI activator;
+
+    /** The test limit is 64 KiB (surge.ingress.max-request-bytes); the body has no Content-Length. */
+    @Test
+    void activatorRefusesAChunkedBodyOverTheLimit() throws Exception {
+        byte[] body = new byte[200 * 1024];
+        java.util.Arrays.fill(body, (byte) 'x');
+        HttpRequest request = HttpRequest.newBuilder(activator).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(response.body()).contains("larger than 65536 bytes").contains("surge.ingress.max-request-bytes");
     }
 
     @Test

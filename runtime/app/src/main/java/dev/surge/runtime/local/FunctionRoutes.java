@@ -41,6 +41,9 @@ import java.util.Set;
 public class FunctionRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long WAIT_STEP_MS = 10;
+    /** How much of a too-large body is read and discarded after the 413, and for how long at most. */
+    private static final int DRAIN_FACTOR = 4;
+    private static final long DRAIN_MS = 5000;
     /** Hop-by-hop headers (RFC 9110, 7.6.1) and those the client recomputes. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "keep-alive", "transfer-encoding",
             "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length");
@@ -154,27 +157,33 @@ public class FunctionRoutes {
     }
 
     /**
-     * Reads the body up to {@code surge.ingress.max-request-bytes}: a larger one gets 413 as soon as its size
-     * is known — from Content-Length, or while a chunked body streams in — instead of being buffered whole.
+     * Reads the body up to {@code surge.ingress.max-request-bytes}, as the ingress does: a larger one gets 413
+     * as soon as its size is known — from Content-Length, or while a chunked body streams in — instead of being
+     * buffered whole; then the rest is read and discarded up to a bound (a lingering close, as nginx's), so a
+     * client that writes its whole body before reading gets the 413 rather than a connection reset.
      */
     private void readBounded(RoutingContext ctx, java.util.function.Consumer<Buffer> then) {
         int limit = config.ingress().maxRequestBytes();
+        long drainLimit = (long) DRAIN_FACTOR * limit;
         HttpServerRequest request = ctx.request();
-        String length = request.getHeader("Content-Length");
-        long declared = parseLength(length);
-        if (declared > limit) {
-            tooLarge(ctx, limit);
-            return;
-        }
-        Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
+        long declared = parseLength(request.getHeader("Content-Length"));
+        Buffer body = Buffer.buffer(declared < 0 || declared > limit ? 1024 : (int) declared);
+        long[] received = {0};
         boolean[] over = {false};
+        Runnable refuse = () -> {
+            over[0] = true;
+            tooLarge(ctx, limit);
+            long timer = ctx.vertx().setTimer(DRAIN_MS, t -> request.connection().close());
+            request.endHandler(v -> ctx.vertx().cancelTimer(timer));
+        };
         request.handler(chunk -> {
+            received[0] += chunk.length();
             if (over[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > limit) {
-                over[0] = true;
-                tooLarge(ctx, limit);
+                if (received[0] > drainLimit) {
+                    request.connection().close();
+                }
+            } else if (received[0] > limit) {
+                refuse.run();
             } else {
                 body.appendBuffer(chunk);
             }
@@ -184,11 +193,10 @@ public class FunctionRoutes {
                 ctx.fail(e);
             }
         });
-        request.endHandler(v -> {
-            if (!over[0]) {
-                then.accept(body);
-            }
-        });
+        request.endHandler(v -> then.accept(body));
+        if (declared > limit) {
+            refuse.run();
+        }
         request.resume(); // Quarkus hands routes a paused request
     }
 
@@ -204,7 +212,6 @@ public class FunctionRoutes {
     }
 
     private static void tooLarge(RoutingContext ctx, int limit) {
-        ctx.response().putHeader("Connection", "close"); // the rest of the body is not read
         problem(ctx, new HttpProblem(413, "Payload Too Large", "the request is larger than " + limit
                 + " bytes (surge.ingress.max-request-bytes)"));
     }
