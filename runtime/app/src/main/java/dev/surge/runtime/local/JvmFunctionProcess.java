@@ -41,6 +41,8 @@ final class JvmFunctionProcess implements FunctionProcess {
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
     private Process process;
     private long logStart;
+    /** Set once the port's listener was seen to be this process: nobody else can take the port after that. */
+    private volatile boolean ownsPort;
 
     JvmFunctionProcess(Function function, String java, int port, Path logFile, List<String> extraOptions) {
         this.function = function;
@@ -122,13 +124,26 @@ final class JvmFunctionProcess implements FunctionProcess {
                 .timeout(Duration.ofSeconds(1)).GET().build();
         try {
             int status = HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status == 200 || status == 404;
+            return (status == 200 || status == 404) && ownsPort();
         } catch (IOException notListening) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Whether the answer came from this process and not from one that took its port (which would make a
+     * replica "ready" at someone else's address until its JVM exits on the failed bind). Trusted where
+     * {@code /proc} cannot tell.
+     */
+    private boolean ownsPort() {
+        if (!ownsPort) {
+            Long pid = pid();
+            ownsPort = pid != null && PortOwnership.listens(pid, port).orElse(true);
+        }
+        return ownsPort;
     }
 
     /** Polls readiness until {@code timeout}; false when the process died or did not get ready in time. */

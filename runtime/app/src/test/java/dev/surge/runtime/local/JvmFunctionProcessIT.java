@@ -6,7 +6,8 @@ import dev.surge.core.resource.Function;
 import dev.surge.core.resource.Metadata;
 import dev.surge.core.scaling.ScalingPolicy;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,23 +26,37 @@ class JvmFunctionProcessIT {
                 .toString());
     }
 
+    /**
+     * Another HTTP server holds the port and answers the readiness path itself: until our JVM exits on its failed
+     * bind, the probe must not take that answer for ours.
+     */
     @Test
-    void aFunctionWhosePortIsTakenExitsAndIsRecognisedAsALostPortRace() throws Exception {
+    void aFunctionWhosePortIsTakenIsNeverReadyAndIsRecognisedAsALostPortRace() throws Exception {
         assertThat(GREETER.resolve("quarkus-run.jar")).as("build the functions first").exists();
         Path log = Path.of("target", "jvm-function-process-it", "greeter.log").toAbsolutePath();
         Files.deleteIfExists(log);
         Function greeter = new Function(new Metadata("greeter", "test"), null, GREETER.toString(), Function.DEFAULT_PORT,
                 Map.of(), 1, ScalingPolicy.DEFAULT);
-        try (ServerSocket someoneElse = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            JvmFunctionProcess p = new JvmFunctionProcess(greeter, java(), someoneElse.getLocalPort(), log, List.of());
+        HttpServer someoneElse = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        someoneElse.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        someoneElse.start();
+        try {
+            JvmFunctionProcess p = new JvmFunctionProcess(greeter, java(), someoneElse.getAddress().getPort(), log,
+                    List.of());
             p.start();
             try {
+                assertThat(p.probeReady()).as("the other server answers, but it is not our replica").isFalse();
                 int code = p.exited().get(60, TimeUnit.SECONDS);
                 assertThat(code).as("exit code").isNotZero();
                 assertThat(p.portTaken()).as("the log says the port was in use:\n" + Files.readString(log)).isTrue();
             } finally {
                 p.stop(Duration.ofSeconds(5));
             }
+        } finally {
+            someoneElse.stop(0);
         }
     }
 
