@@ -45,6 +45,8 @@ public final class LocalScaler implements AutoCloseable {
         volatile ScalingDecision last;
         volatile Instant lastTime;
         volatile long backlog;
+        /** A dispatcher or the activator asked for a ready replica since the last decision. */
+        volatile boolean signalled;
         ScheduledFuture<?> polling;
         List<Gauge> gauges = List.of();
 
@@ -148,10 +150,19 @@ public final class LocalScaler implements AutoCloseable {
         s.polling = thread.scheduleWithFixedDelay(() -> evaluate(s, false), 0, every, TimeUnit.MILLISECONDS);
     }
 
-    /** A dispatcher has an event for a function with no ready replica. Cheap to call often. */
+    /**
+     * A dispatcher (or the activator) has an event for a function with no ready replica. At zero it decides at
+     * once; otherwise the signal counts as work at the next poll, so a replica still starting is not scaled
+     * away by the cooldown while someone waits for it (a JVM can take longer to start than the cooldown).
+     * Cheap to call often.
+     */
     public void activate(String namespace, String function) {
         State s = states.get(key(namespace, function));
-        if (s != null && s.history.replicas() == 0) {
+        if (s == null) {
+            return;
+        }
+        s.signalled = true;
+        if (s.history.replicas() == 0) {
             thread.execute(() -> evaluate(s, true));
         }
     }
@@ -172,10 +183,12 @@ public final class LocalScaler implements AutoCloseable {
             if (!activation) {
                 s.backlog = readBacklog(s);
             }
+            boolean signal = activation || s.signalled;
+            s.signalled = false;
             Instant now = clock.instant();
             ScalingHistory history = s.history.withReplicas(status.get().replicas());
             Scaler.Result r = Scaler.decide(new LagSnapshot(s.backlog, status.get().inFlight(), s.partitionLimit,
-                    activation), f.scaling(), history, now);
+                    signal), f.scaling(), history, now);
             s.history = r.history();
             s.last = r.decision();
             s.lastTime = now;

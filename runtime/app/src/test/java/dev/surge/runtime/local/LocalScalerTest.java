@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +93,29 @@ class LocalScalerTest {
         await().atMost(WAIT).until(() -> replicas("f") == 3);
         assertThat(scaler.status("ns", "f").orElseThrow().backlog()).isEqualTo(25);
         assertThat(registry.get(Metrics.FUNCTION_BACKLOG).tag("function", "f").gauge().value()).isEqualTo(25.0);
+    }
+
+    /** A JVM can take longer to start than the cooldown; the activator waits for it meanwhile. */
+    @Test
+    void aReplicaStillStartingIsNotScaledAwayWhileSomeoneWaitsForIt() throws Exception {
+        ResourceSet set = resources("kind: Function\nmetadata: {name: slow, namespace: ns}\nspec: {path: /apps/slow,"
+                + " scaling: {pollingInterval: PT0.05S, cooldownPeriod: PT0.2S, stabilizationWindow: PT0.1S}}");
+        processes.answerOnStart = false; // starting, not ready, for as long as the test needs
+        start(set);
+        ScheduledExecutorService activator = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // what FunctionRoutes does while a synchronous call waits: signal every 10 ms while none is ready
+            activator.scheduleAtFixedRate(() -> supervisor.activate("ns", "slow"), 0, 10, TimeUnit.MILLISECONDS);
+            await().atMost(WAIT).until(() -> replicas("slow") == 1);
+            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> replicas("slow") == 1
+                    && processes.created().size() == 1 && !processes.created().get(0).stopRequested);
+        } finally {
+            activator.shutdownNow();
+            activator.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        // nobody waits any more: after the cooldown it goes
+        await().atMost(WAIT).until(() -> replicas("slow") == 0);
+        assertThat(processes.created().get(0).stopRequested).isTrue();
     }
 
     @Test

@@ -23,6 +23,8 @@ final class TestingProcesses implements FunctionProcess.Factory {
     final Set<Integer> takenPorts = ConcurrentHashMap.newKeySet();
     /** When set, every new process exits with code 1 right after starting. */
     volatile boolean crashOnStart;
+    /** Whether new processes answer their readiness probe (false: a JVM still starting). */
+    volatile boolean answerOnStart = true;
 
     @Override
     public FunctionProcess create(Function function, int port, Path logFile) {
@@ -65,6 +67,7 @@ final class TestingProcesses implements FunctionProcess.Factory {
             this.function = function;
             this.port = port;
             this.logFile = logFile;
+            this.answering = answerOnStart;
         }
 
         @Override
