@@ -36,12 +36,12 @@ public final class AotTraining {
         }
         Path cache = folder.resolve(JvmFunctionProcess.AOT_CACHE);
         Files.deleteIfExists(cache);
-        Path agent = FunctionSupervisor.writeParentWatchAgent(FunctionSupervisor.agentPath(dataDir.toAbsolutePath()));
+        Path agent = ParentWatchAgent.write(ParentWatchAgent.path(dataDir.toAbsolutePath()));
         int port = FunctionSupervisor.freePort();
         Function f = new Function(new Metadata("aot-training", "default"), null, folder.toString(), port, Map.of(), 1,
                 ScalingPolicy.DEFAULT);
         JvmFunctionProcess p = new JvmFunctionProcess(f, java, port, dataDir.toAbsolutePath().resolve("aot-training.log"),
-                List.of(FunctionSupervisor.agentOption(agent), "-XX:AOTCacheOutput=" + cache));
+                List.of(ParentWatchAgent.option(agent), "-XX:AOTCacheOutput=" + cache));
         p.start();
         try {
             if (!p.awaitReady(Duration.ofSeconds(120))) {

@@ -7,13 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -30,11 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,7 +86,8 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
 
     /** Function processes as child JVMs of {@code java}, each with the parent-watch agent, on free ports. */
     public FunctionSupervisor(String java, Path logDir, Duration startTimeout) {
-        this(jvmProcesses(java, writeParentWatchAgent(agentPath(logDir.getParent()))), FunctionSupervisor::freePort,
+        this(jvmProcesses(java, ParentWatchAgent.write(ParentWatchAgent.path(logDir.getParent()))),
+                FunctionSupervisor::freePort,
                 logDir, RestartPolicy.DEFAULT, Replica.Timing.defaults(startTimeout), Clock.systemUTC());
     }
 
@@ -112,53 +106,8 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
     }
 
     private static FunctionProcess.Factory jvmProcesses(String java, Path agent) {
-        List<String> options = List.of(agentOption(agent));
+        List<String> options = List.of(ParentWatchAgent.option(agent));
         return (function, port, logFile) -> new JvmFunctionProcess(function, java, port, logFile, options);
-    }
-
-    /** Where the parent-watch agent lives under a data folder; its path is part of an AOT cache's class path. */
-    static Path agentPath(Path dataDir) {
-        return dataDir.resolve("agent").resolve("parent-watch.jar");
-    }
-
-    static String agentOption(Path agent) {
-        return "-javaagent:" + agent + "=" + ProcessHandle.current().pid();
-    }
-
-    /**
-     * Packs {@link ParentWatch} into an agent jar, so function processes die with this one. The jar is
-     * rewritten only when its content changes: an AOT cache trained with it stays valid.
-     */
-    static Path writeParentWatchAgent(Path jar) {
-        String entry = ParentWatch.class.getName().replace('.', '/') + ".class";
-        try (var in = ParentWatch.class.getClassLoader().getResourceAsStream(entry)) {
-            if (in == null) {
-                throw new IllegalStateException("class file " + entry + " not found");
-            }
-            byte[] bytes = in.readAllBytes();
-            if (Files.isRegularFile(jar)) {
-                try (var existing = new JarFile(jar.toFile())) {
-                    var e = existing.getJarEntry(entry);
-                    if (e != null && Arrays.equals(existing.getInputStream(e).readAllBytes(), bytes)) {
-                        return jar; // unchanged: keep its date, which an AOT cache trained with it checks
-                    }
-                } catch (IOException unreadable) {
-                    // written anew below
-                }
-            }
-            Files.createDirectories(jar.getParent());
-            var manifest = new Manifest();
-            manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-            manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), ParentWatch.class.getName());
-            try (var out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-                out.putNextEntry(new JarEntry(entry));
-                out.write(bytes);
-                out.closeEntry();
-            }
-            return jar;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + jar, e);
-        }
     }
 
     /**
