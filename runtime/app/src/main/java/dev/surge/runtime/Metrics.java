@@ -28,8 +28,11 @@ public final class Metrics {
     public static final String DISPATCH_FILTERED = "surge.dispatch.filtered";
     /** Reply events published back to the broker; tags: namespace, trigger. */
     public static final String DISPATCH_REPLIES = "surge.dispatch.replies";
-    /** Lag of all triggers that target a function, as the scaler last read it; tags: namespace, function. */
-    public static final String FUNCTION_LAG = "surge.function.lag";
+    /**
+     * Matching backlog of all triggers that target a function, as the scaler last read it: events their filters
+     * accept and that are not finished yet (never raw consumer-group lag); tags: namespace, function.
+     */
+    public static final String FUNCTION_BACKLOG = "surge.function.backlog";
     /** Replicas the scaler wants; tags: namespace, function. */
     public static final String FUNCTION_DESIRED_REPLICAS = "surge.function.desired.replicas";
     /** Replicas running or starting; tags: namespace, function. */

@@ -12,7 +12,7 @@ import dev.surge.runtime.dispatch.TriggerDispatcher;
 import dev.surge.runtime.dispatch.VertxEventSender;
 import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
-import dev.surge.runtime.local.LagReader;
+import dev.surge.runtime.local.KafkaBacklogReader;
 import dev.surge.runtime.local.LocalScaler;
 import dev.surge.runtime.resources.Reconciler;
 import dev.surge.runtime.resources.ResourceFile;
@@ -78,9 +78,9 @@ public class SurgeRuntime implements Dispatchers {
             Path dataDir = config.dataDir().toAbsolutePath();
             functions = new FunctionSupervisor(config.functions().java().orElse(currentJava()),
                     dataDir.resolve("functions"), config.functions().startTimeout());
-            scaler = new LocalScaler(functions, new LagReader(kafka.admin()), Clock.systemUTC(), registry);
+            scaler = new LocalScaler(functions, new KafkaBacklogReader(kafka.admin()), Clock.systemUTC(), registry);
             functionsPort = set -> {
-                functions.register(set.functions());
+                functions.apply(set.functions());
                 scaler.apply(set);
             };
         }

@@ -7,9 +7,16 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.surge.runtime.local.FunctionSupervisor.FunctionStatus;
+import dev.surge.runtime.testing.Lag;
 import dev.surge.runtime.testing.TopicReader;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ScalingIT {
+    private static final String SCALE_GREET_GROUP = "surge.test.scale-greet";
+
     @Inject
     SurgeRuntime runtime;
 
@@ -78,10 +87,39 @@ class ScalingIT {
             sampler.shutdownNow();
             sampler.awaitTermination(10, TimeUnit.SECONDS);
         }
+        // At-least-once: every event answered, duplicates (a redelivery after a rebalance) counted, not forbidden.
         Map<String, Long> perName = greetings(run).stream().collect(Collectors.groupingBy(Function.identity(),
                 Collectors.counting()));
-        assertThat(perName).hasSize(events);
-        assertThat(perName.values()).as("every event delivered once").containsOnly(1L);
+        assertThat(perName).as("every event answered at least once").hasSize(events);
+        System.out.printf("scaling: %d duplicate answers%n", perName.values().stream().mapToLong(n -> n - 1).sum());
+    }
+
+    /**
+     * A flood of events that no trigger of the function matches (type bars.perf; its trigger takes
+     * dev.surge.greet) is read by the trigger's consumer and passed over: the matching backlog stays 0, so the
+     * function stays at zero, where raw consumer-group lag would have started maxReplicas.
+     */
+    @Test
+    void floodOfEventsNoTriggerMatchesStartsNoFunction() throws Exception {
+        awaitZero();
+        int events = 3000;
+        for (int from = 0; from < events; from += 250) {
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = from; i < from + 250; i++) {
+                batch.append(i == from ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"bar-").append(i)
+                        .append("\",\"source\":\"/test/perf\",\"type\":\"bars.perf\",\"data\":{\"n\":").append(i)
+                        .append("}}");
+            }
+            given().contentType("application/cloudevents-batch+json").body(batch.append(']').toString())
+                    .post("/test/scaling").then().statusCode(202);
+        }
+        // The trigger's consumer has read them all: its group's committed offsets reach the end offsets.
+        await().atMost(Duration.ofSeconds(60)).until(() -> Lag.of(runtime.kafka().admin(), SCALE_GREET_GROUP,
+                SCALING_TOPIC) == 0);
+        // Over several polling intervals (0.25 s) the function stays at zero and its backlog reads 0.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> status().replicas() == 0);
+        given().get("/functions/test/scaled").then().statusCode(200).body("replicas", equalTo(0))
+                .body("backlog", equalTo(0));
     }
 
     @Test
@@ -102,6 +140,23 @@ class ScalingIT {
                 .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
         given().get("/functions/test/scaled").then().statusCode(200).body("replicas", equalTo(0))
                 .body("lastDecision.replicas", equalTo(0));
+    }
+
+    @TestHTTPResource("/functions/test/scaled")
+    URI activator;
+
+    /** The test limit is 64 KiB (surge.ingress.max-request-bytes); the body has no Content-Length. */
+    @Test
+    void activatorRefusesAChunkedBodyOverTheLimit() throws Exception {
+        byte[] body = new byte[200 * 1024];
+        java.util.Arrays.fill(body, (byte) 'x');
+        HttpRequest request = HttpRequest.newBuilder(activator).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(response.body()).contains("larger than 65536 bytes").contains("surge.ingress.max-request-bytes");
     }
 
     @Test

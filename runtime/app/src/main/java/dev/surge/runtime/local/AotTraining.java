@@ -30,18 +30,18 @@ public final class AotTraining {
             out.println("surge: " + folder + " has no quarkus-run.jar; build the function first");
             return false;
         }
-        if (FunctionProcess.javaFeatureVersion(java) < 25) {
+        if (JvmFunctionProcess.javaFeatureVersion(java) < 25) {
             out.println("surge: " + java + " is older than JDK 25, which AOT caches need");
             return false;
         }
-        Path cache = folder.resolve(FunctionProcess.AOT_CACHE);
+        Path cache = folder.resolve(JvmFunctionProcess.AOT_CACHE);
         Files.deleteIfExists(cache);
-        Path agent = FunctionSupervisor.writeParentWatchAgent(FunctionSupervisor.agentPath(dataDir.toAbsolutePath()));
+        Path agent = ParentWatchAgent.write(ParentWatchAgent.path(dataDir.toAbsolutePath()));
         int port = FunctionSupervisor.freePort();
         Function f = new Function(new Metadata("aot-training", "default"), null, folder.toString(), port, Map.of(), 1,
                 ScalingPolicy.DEFAULT);
-        FunctionProcess p = new FunctionProcess(f, java, port, dataDir.toAbsolutePath().resolve("aot-training.log"),
-                List.of(FunctionSupervisor.agentOption(agent), "-XX:AOTCacheOutput=" + cache));
+        JvmFunctionProcess p = new JvmFunctionProcess(f, java, port, dataDir.toAbsolutePath().resolve("aot-training.log"),
+                List.of(ParentWatchAgent.option(agent), "-XX:AOTCacheOutput=" + cache));
         p.start();
         try {
             if (!p.awaitReady(Duration.ofSeconds(120))) {

@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -27,18 +28,22 @@ import java.util.Set;
 /**
  * Functions over HTTP:
  * <ul>
- * <li>{@code GET /functions} and {@code GET /functions/<namespace>/<function>}: replicas, lag and the scaler's
- * last decision with its reason;</li>
+ * <li>{@code GET /functions} and {@code GET /functions/<namespace>/<function>}: replicas, the matching backlog
+ * and the scaler's last decision with its reason;</li>
  * <li>{@code POST /functions/<namespace>/<function>[/path]}: the activator. It forwards the request (a
  * CloudEvent in binary or structured mode, or plain JSON) to a ready replica and returns the function's answer
  * as it is. At zero replicas it starts one and waits, up to {@code surge.functions.activation-timeout}
- * (then 504).</li>
+ * (then 504). The body is bounded like the ingress's ({@code surge.ingress.max-request-bytes}, 413), also
+ * when it comes chunked without a {@code Content-Length}.</li>
  * </ul>
  */
 @ApplicationScoped
 public class FunctionRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long WAIT_STEP_MS = 10;
+    /** How much of a too-large body is read and discarded after the 413, and for how long at most. */
+    private static final int DRAIN_FACTOR = 4;
+    private static final long DRAIN_MS = 5000;
     /** Hop-by-hop headers (RFC 9110, 7.6.1) and those the client recomputes. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "keep-alive", "transfer-encoding",
             "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length");
@@ -97,11 +102,14 @@ public class FunctionRoutes {
             o.put("lastExit", s.lastExit().toString());
         }
         o.put("stopped", s.held());
+        if (s.failure() != null) {
+            o.put("failure", s.failure());
+        }
         o.put("log", s.logFile().toString());
         LocalScaler scaler = runtime.scaler();
         if (scaler != null) {
             scaler.status(s.function().namespace(), s.function().name()).ifPresent(sc -> {
-                o.put("lag", sc.lag());
+                o.put("backlog", sc.backlog());
                 if (sc.decision() != null) {
                     ObjectNode d = o.putObject("lastDecision");
                     d.put("replicas", sc.decision().replicas());
@@ -133,24 +141,79 @@ public class FunctionRoutes {
             return;
         }
         if (status.get().held()) {
+            String why = status.get().failure() == null ? "" : " (" + status.get().failure() + "; see "
+                    + status.get().logFile() + ")";
             problem(ctx, new HttpProblem(503, "Function stopped", "function " + namespace + "/" + function
-                    + " is stopped"));
-            return;
-        }
-        String length = ctx.request().getHeader("Content-Length");
-        if (length != null && length.matches("\\d+") && Long.parseLong(length) > config.ingress().maxRequestBytes()) {
-            problem(ctx, new HttpProblem(413, "Payload Too Large", "the request is larger than "
-                    + config.ingress().maxRequestBytes() + " bytes"));
+                    + " is stopped" + why));
             return;
         }
         long deadline = System.nanoTime() + config.functions().activationTimeout().toNanos();
-        ctx.request().body().onSuccess(body -> {
+        readBounded(ctx, body -> {
             String path = rest == null || rest.isEmpty() ? "/" : rest;
             String query = ctx.request().query();
             awaitReplica(ctx, namespace, function, deadline, lease -> forward(ctx, lease,
                     path + (query == null ? "" : "?" + query), body));
-        }).onFailure(ctx::fail);
-        ctx.request().resume(); // Quarkus hands routes a paused request
+        });
+    }
+
+    /**
+     * Reads the body up to {@code surge.ingress.max-request-bytes}, as the ingress does: a larger one gets 413
+     * as soon as its size is known — from Content-Length, or while a chunked body streams in — instead of being
+     * buffered whole; then the rest is read and discarded up to a bound (a lingering close, as nginx's), so a
+     * client that writes its whole body before reading gets the 413 rather than a connection reset.
+     */
+    private void readBounded(RoutingContext ctx, java.util.function.Consumer<Buffer> then) {
+        int limit = config.ingress().maxRequestBytes();
+        long drainLimit = (long) DRAIN_FACTOR * limit;
+        HttpServerRequest request = ctx.request();
+        long declared = parseLength(request.getHeader("Content-Length"));
+        Buffer body = Buffer.buffer(declared < 0 || declared > limit ? 1024 : (int) declared);
+        long[] received = {0};
+        boolean[] over = {false};
+        Runnable refuse = () -> {
+            over[0] = true;
+            tooLarge(ctx, limit);
+            long timer = ctx.vertx().setTimer(DRAIN_MS, t -> request.connection().close());
+            request.endHandler(v -> ctx.vertx().cancelTimer(timer));
+        };
+        request.handler(chunk -> {
+            received[0] += chunk.length();
+            if (over[0]) {
+                if (received[0] > drainLimit) {
+                    request.connection().close();
+                }
+            } else if (received[0] > limit) {
+                refuse.run();
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(e -> {
+            if (!ctx.response().ended()) {
+                ctx.fail(e);
+            }
+        });
+        request.endHandler(v -> then.accept(body));
+        if (declared > limit) {
+            refuse.run();
+        }
+        request.resume(); // Quarkus hands routes a paused request
+    }
+
+    private static long parseLength(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void tooLarge(RoutingContext ctx, int limit) {
+        problem(ctx, new HttpProblem(413, "Payload Too Large", "the request is larger than " + limit
+                + " bytes (surge.ingress.max-request-bytes)"));
     }
 
     /** Waits for a free slot on a ready replica, asking the scaler to start one; 504 at the deadline. */

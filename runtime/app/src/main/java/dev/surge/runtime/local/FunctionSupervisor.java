@@ -1,42 +1,41 @@
 package dev.surge.runtime.local;
 
 import dev.surge.core.resource.Function;
+import dev.surge.core.scaling.RestartPolicy;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
+import java.util.function.IntSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Local mode's process supervisor: runs each Function's replicas as child JVMs on free ports, hands the
- * dispatcher delivery slots on ready replicas (never more than the function's {@code concurrency} per
- * replica), starts and stops replicas as the scaler asks, restarts a replica that died (with a growing
- * pause, reported in the log and the status), and stops them all when Surge stops.
+ * Local mode's process supervisor, the coordinator of each function's replicas: it starts and retires
+ * {@link Replica}s as the scaler asks ({@link #scaleTo}) and as the resources change ({@link #apply}), hands
+ * the dispatcher delivery slots ({@link Leases}), holds a function down on request or after a crash loop,
+ * and stops every process when Surge stops. Each replica's own lifecycle — launch, readiness probing,
+ * restarts by the {@link RestartPolicy} on a new port — lives in {@link Replica}.
  *
  * <p>Scale-down is graceful: the replica leaves the rotation first, its deliveries in flight finish, then
  * it gets SIGTERM (Quarkus shuts down cleanly) and SIGKILL only after {@value #STOP_GRACE_SECONDS} s.
@@ -44,47 +43,34 @@ import org.jboss.logging.Logger;
 public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FunctionSupervisor.class);
     static final int STOP_GRACE_SECONDS = 10;
-    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
-    private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    private static final Duration CLOSE_LIMIT = Duration.ofSeconds(STOP_GRACE_SECONDS + 10);
 
-    private final String java;
+    private final FunctionProcess.Factory processes;
+    private final IntSupplier ports;
     private final Path logDir;
-    private final Duration startTimeout;
+    private final RestartPolicy restartPolicy;
+    private final Replica.Timing timing;
+    private final Clock clock;
     private final Map<String, Replicas> functions = new ConcurrentHashMap<>();
-    private final ExecutorService work = Executors.newCachedThreadPool(r -> {
+    private final ExecutorService blocking = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "surge-function-supervisor");
         t.setDaemon(true);
         return t;
     });
-    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "surge-function-restarts");
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "surge-function-timer");
         t.setDaemon(true);
         return t;
     });
     private volatile BiConsumer<String, String> activationListener = (ns, fn) -> { };
     private volatile boolean closing;
 
-    /** One running (or starting, or draining) process of a function. */
-    private final class Replica {
-        final FunctionProcess process;
-        final AtomicInteger inFlight = new AtomicInteger();
-        volatile boolean draining;
-        volatile int crashes;
-
-        Replica(FunctionProcess process) {
-            this.process = process;
-        }
-
-        boolean serving() {
-            return !draining && process.isReady();
-        }
-    }
-
     /** The replicas of one function and what happened to them. */
-    private final class Replicas {
-        final Function function;
+    private static final class Replicas {
+        volatile Function function;
         final List<Replica> replicas = new CopyOnWriteArrayList<>();
         volatile boolean held;
+        volatile String failure;
         volatile int restartsTotal;
         volatile Integer lastExitCode;
         volatile Instant lastExit;
@@ -94,69 +80,76 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         }
 
         List<Replica> active() {
-            return replicas.stream().filter(r -> !r.draining).toList();
+            return replicas.stream().filter(r -> !r.retired()).toList();
         }
     }
 
+    /** Function processes as child JVMs of {@code java}, each with the parent-watch agent, on free ports. */
     public FunctionSupervisor(String java, Path logDir, Duration startTimeout) {
-        this.java = java;
-        this.logDir = logDir;
-        this.startTimeout = startTimeout;
-        this.parentWatch = writeParentWatchAgent(agentPath(logDir.getParent()));
+        this(jvmProcesses(java, ParentWatchAgent.write(ParentWatchAgent.path(logDir.getParent()))),
+                FunctionSupervisor::freePort,
+                logDir, RestartPolicy.DEFAULT, Replica.Timing.defaults(startTimeout), Clock.systemUTC());
     }
-
-    /** Where the parent-watch agent lives under a data folder; its path is part of an AOT cache's class path. */
-    static Path agentPath(Path dataDir) {
-        return dataDir.resolve("agent").resolve("parent-watch.jar");
-    }
-
-    static String agentOption(Path agent) {
-        return "-javaagent:" + agent + "=" + ProcessHandle.current().pid();
-    }
-
-    private final Path parentWatch;
 
     /**
-     * Packs {@link ParentWatch} into an agent jar, so function processes die with this one. The jar is
-     * rewritten only when its content changes: an AOT cache trained with it stays valid.
+     * @param processes makes the process of each launch (tests pass fakes)
+     * @param ports     a free port for each launch, asked anew for every restart
      */
-    static Path writeParentWatchAgent(Path jar) {
-        String entry = ParentWatch.class.getName().replace('.', '/') + ".class";
-        try (var in = ParentWatch.class.getClassLoader().getResourceAsStream(entry)) {
-            if (in == null) {
-                throw new IllegalStateException("class file " + entry + " not found");
-            }
-            byte[] bytes = in.readAllBytes();
-            if (Files.isRegularFile(jar)) {
-                try (var existing = new JarFile(jar.toFile())) {
-                    var e = existing.getJarEntry(entry);
-                    if (e != null && Arrays.equals(existing.getInputStream(e).readAllBytes(), bytes)) {
-                        return jar; // unchanged: keep its date, which an AOT cache trained with it checks
-                    }
-                } catch (IOException unreadable) {
-                    // written anew below
-                }
-            }
-            Files.createDirectories(jar.getParent());
-            var manifest = new Manifest();
-            manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-            manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), ParentWatch.class.getName());
-            try (var out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-                out.putNextEntry(new JarEntry(entry));
-                out.write(bytes);
-                out.closeEntry();
-            }
-            return jar;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + jar, e);
-        }
+    FunctionSupervisor(FunctionProcess.Factory processes, IntSupplier ports, Path logDir, RestartPolicy restartPolicy,
+            Replica.Timing timing, Clock clock) {
+        this.processes = processes;
+        this.ports = ports;
+        this.logDir = logDir;
+        this.restartPolicy = restartPolicy;
+        this.timing = timing;
+        this.clock = clock;
     }
 
-    /** Registers the functions; none runs until {@link #scaleTo} asks. */
-    public void register(Collection<Function> all) {
-        for (Function f : all) {
-            functions.putIfAbsent(key(f.namespace(), f.name()), new Replicas(f));
+    private static FunctionProcess.Factory jvmProcesses(String java, Path agent) {
+        List<String> options = List.of(ParentWatchAgent.option(agent));
+        return (function, port, logFile) -> new JvmFunctionProcess(function, java, port, logFile, options);
+    }
+
+    /**
+     * Makes the running functions the given ones: new functions are registered (none runs until
+     * {@link #scaleTo} asks); removed ones have their replicas retired gracefully and are forgotten; a function
+     * whose spec changed (any field, compared by value) has every replica retired gracefully and as many
+     * new ones started at once with the new spec, so two versions never serve side by side and the scaler
+     * finds the replica count it asked for. Deliveries meanwhile wait for a ready replica, as at scale-from-zero.
+     * A function held by {@link #stop} stays held; one held after a crash loop gets a new chance.
+     *
+     * @return what changed, for the scaler and the log
+     */
+    public synchronized FunctionChanges apply(Collection<Function> wanted) {
+        FunctionChanges changes = FunctionChanges.between(
+                functions.values().stream().map(s -> s.function).toList(), wanted);
+        for (Function f : changes.added()) {
+            functions.put(key(f.namespace(), f.name()), new Replicas(f));
         }
+        for (Function f : changes.removed()) {
+            Replicas set = functions.remove(key(f.namespace(), f.name()));
+            set.held = true;
+            set.replicas.forEach(r -> r.retire(true));
+            LOG.infof("function %s/%s removed; stopping its replicas", f.namespace(), f.name());
+        }
+        for (Function f : changes.changed()) {
+            Replicas set = functions.get(key(f.namespace(), f.name()));
+            List<Replica> old = set.active();
+            set.function = f;
+            if (set.failure != null) {
+                set.held = false;
+                set.failure = null;
+            }
+            old.forEach(r -> r.retire(true));
+            if (!set.held && !closing) {
+                for (int i = 0; i < old.size(); i++) {
+                    addReplica(set);
+                }
+            }
+            LOG.infof("function %s/%s changed; restarting its %d replicas with the new spec", f.namespace(), f.name(),
+                    old.size());
+        }
+        return changes;
     }
 
     /** Who to tell when a dispatcher needs a function that has no ready replica. */
@@ -165,8 +158,8 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
     }
 
     /**
-     * Runs {@code n} replicas: starts new ones at once (ready in the background), or drains and stops the
-     * surplus, not-ready ones first. Ignored while the function is held down by {@link #stop}.
+     * Runs {@code n} replicas: starts new ones at once (ready in the background), or retires the surplus,
+     * not-ready ones first, then the least busy. Ignored while the function is held down.
      */
     public synchronized void scaleTo(String namespace, String function, int n) {
         Replicas set = functions.get(key(namespace, function));
@@ -175,140 +168,66 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         }
         List<Replica> active = set.active();
         for (int i = active.size(); i < n; i++) {
-            Replica r = addReplica(set);
-            work.execute(() -> {
-                try {
-                    awaitReady(r);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            addReplica(set);
         }
         if (active.size() > n) {
             active.stream()
-                    .sorted(Comparator.comparing((Replica r) -> r.process.isReady()).thenComparing(r -> r.inFlight.get()))
+                    .sorted(Comparator.comparing(Replica::serving).thenComparingInt(Replica::inFlight))
                     .limit(active.size() - n)
-                    .forEach(r -> retire(set, r));
+                    .forEach(r -> r.retire(true));
         }
     }
 
     private Replica addReplica(Replicas set) {
         Function f = set.function;
-        int index = set.replicas.size();
-        FunctionProcess p = new FunctionProcess(f, java, freePort(),
-                logDir.resolve(f.namespace() + "." + f.name() + (index == 0 ? "" : "-" + index) + ".log"),
-                List.of(agentOption(parentWatch)));
-        Replica r = new Replica(p);
+        int index = 0;
+        while (indexTaken(set, index)) {
+            index++;
+        }
+        Path log = logDir.resolve(f.namespace() + "." + f.name() + (index == 0 ? "" : "-" + index) + ".log");
+        Replica r = new Replica(f, index, () -> processes.create(f, ports.getAsInt(), log), timer, blocking,
+                restartPolicy, clock, timing, new Replica.Events() {
+                    @Override
+                    public void crashed(Replica replica, Integer exitCode, RestartPolicy.Decision decision) {
+                        onCrash(set, replica, exitCode, decision);
+                    }
+
+                    @Override
+                    public void stopped(Replica replica) {
+                        set.replicas.remove(replica);
+                    }
+                });
         set.replicas.add(r);
-        launch(set, r);
+        r.start();
         return r;
     }
 
-    private void launch(Replicas set, Replica r) {
-        FunctionProcess p = r.process;
-        try {
-            p.start();
-        } catch (IOException e) {
-            LOG.errorf("function %s: cannot start %s: %s", p.function().name(), p.command(), e.getMessage());
-            return;
-        }
-        Process started = p.process();
-        started.onExit().thenAccept(exited -> onExit(set, r, exited));
+    private static boolean indexTaken(Replicas set, int index) {
+        return set.replicas.stream().anyMatch(r -> r.index() == index);
     }
 
-    private boolean awaitReady(Replica r) throws InterruptedException {
-        FunctionProcess p = r.process;
-        if (p.awaitReady(startTimeout)) {
-            LOG.infof("function %s/%s ready on port %d", p.function().namespace(), p.function().name(), p.port());
-            return true;
-        }
-        if (p.isAlive()) {
-            LOG.errorf("function %s/%s not ready after %s; see %s", p.function().namespace(), p.function().name(),
-                    startTimeout, p.logFile());
-        }
-        return false;
-    }
-
-    /** Leaves the rotation, lets deliveries in flight finish, then stops. */
-    private void retire(Replicas set, Replica r) {
-        r.draining = true;
-        work.execute(() -> {
-            long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
-            try {
-                while (r.inFlight.get() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(10); // waiting for deliveries of a process we are about to stop
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            r.process.stop(Duration.ofSeconds(STOP_GRACE_SECONDS));
-            set.replicas.remove(r);
-            LOG.infof("function %s/%s: stopped the replica on port %d", set.function.namespace(), set.function.name(),
-                    r.process.port());
-        });
-    }
-
-    private void onExit(Replicas set, Replica r, Process exited) {
-        if (closing || r.draining || !set.replicas.contains(r) || r.process.process() != exited) {
-            return;
-        }
-        r.crashes++;
+    private void onCrash(Replicas set, Replica replica, Integer exitCode, RestartPolicy.Decision decision) {
         set.restartsTotal++;
-        set.lastExitCode = exited.exitValue();
-        set.lastExit = Instant.now();
-        long delayMs = Math.min(500L << Math.min(r.crashes - 1, 10), MAX_RESTART_DELAY.toMillis());
-        LOG.errorf("function %s/%s exited with code %d; restarting in %d ms (crash %d in a row); its output is in %s",
-                set.function.namespace(), set.function.name(), exited.exitValue(), delayMs, r.crashes, r.process.logFile());
-        restarts.schedule(() -> {
-            if (closing || r.draining || !set.replicas.contains(r)) {
-                return;
+        if (exitCode != null) {
+            set.lastExitCode = exitCode;
+            set.lastExit = clock.instant();
+        }
+        if (decision.giveUp()) {
+            synchronized (this) {
+                Function f = set.function;
+                set.held = true;
+                set.failure = "gave up restarting: " + decision.reason();
+                LOG.errorf("function %s/%s: %s; it stays stopped until its spec changes or it is started again; "
+                        + "see %s", f.namespace(), f.name(), set.failure, logFile(f));
+                set.replicas.forEach(r -> r.retire(false));
             }
-            launch(set, r);
-            work.execute(() -> {
-                try {
-                    if (awaitReady(r)) {
-                        r.crashes = 0;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }, delayMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
     public Optional<Lease> acquire(String namespace, String function) {
         Replicas set = functions.get(key(namespace, function));
-        if (set == null) {
-            return Optional.empty();
-        }
-        int limit = set.function.concurrency();
-        while (true) {
-            Replica best = null;
-            for (Replica r : set.replicas) {
-                if (r.serving() && r.inFlight.get() < limit && (best == null || r.inFlight.get() < best.inFlight.get())) {
-                    best = r;
-                }
-            }
-            if (best == null) {
-                return Optional.empty();
-            }
-            int n = best.inFlight.get();
-            if (n < limit && best.inFlight.compareAndSet(n, n + 1)) {
-                Replica leased = best;
-                return Optional.of(new Lease() {
-                    @Override
-                    public URI uri() {
-                        return leased.process.endpoint();
-                    }
-
-                    @Override
-                    public void release() {
-                        leased.inFlight.decrementAndGet();
-                    }
-                });
-            }
-        }
+        return set == null ? Optional.empty() : Leases.acquire(set.replicas, set.function.concurrency());
     }
 
     @Override
@@ -322,17 +241,21 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         activationListener.accept(namespace, function);
     }
 
-    /** Holds a function down: stops its replicas gracefully; the scaler cannot start it until {@link #start}. */
+    /**
+     * Holds a function down: leaves the rotation at once, stops its replicas (letting deliveries in flight
+     * finish) and returns once they are stopped; the scaler cannot start it until {@link #start}.
+     */
     public void stop(String namespace, String function) {
         Replicas set = functions.get(key(namespace, function));
-        if (set != null) {
-            set.held = true;
-            for (Replica r : set.replicas) {
-                r.draining = true;
-                r.process.stop(Duration.ofSeconds(STOP_GRACE_SECONDS));
-                set.replicas.remove(r);
-            }
+        if (set == null) {
+            return;
         }
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        synchronized (this) {
+            set.held = true;
+            set.replicas.forEach(r -> stopping.add(r.retire(true)));
+        }
+        await(CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)), timing.drainLimit().plus(CLOSE_LIMIT));
     }
 
     /** Releases a held function and starts one replica; returns once it is ready (or failed to be). */
@@ -341,13 +264,18 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         if (set == null) {
             return false;
         }
-        set.held = false;
         Replica r;
         synchronized (this) {
+            set.held = false;
+            set.failure = null;
             List<Replica> active = set.active();
             r = active.isEmpty() ? addReplica(set) : active.get(0);
         }
-        return awaitReady(r);
+        try {
+            return r.firstReady().get(timing.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
     }
 
     /** The state of every function, for status endpoints, metrics and the start-up summary. */
@@ -362,33 +290,52 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
     private FunctionStatus status(Replicas set) {
         List<Replica> active = set.active();
         return new FunctionStatus(set.function, active.size(), (int) active.stream().filter(Replica::serving).count(),
-                active.stream().mapToInt(r -> r.inFlight.get()).sum(),
-                active.stream().map(r -> r.process.port()).toList(),
-                active.stream().map(r -> r.process.process()).filter(p -> p != null).map(Process::pid).toList(),
-                set.restartsTotal, set.lastExitCode, set.lastExit, set.held,
-                logDir.resolve(set.function.namespace() + "." + set.function.name() + ".log"));
+                active.stream().mapToInt(Replica::inFlight).sum(),
+                active.stream().map(Replica::port).filter(p -> p > 0).toList(),
+                active.stream().map(Replica::pid).filter(p -> p != null).toList(),
+                set.restartsTotal, set.lastExitCode, set.lastExit, set.held, set.failure, logFile(set.function));
+    }
+
+    private Path logFile(Function f) {
+        return logDir.resolve(f.namespace() + "." + f.name() + ".log");
     }
 
     /**
-     * @param replicas      replicas running or starting (draining ones not counted)
+     * @param replicas      replicas running, starting or restarting (retiring ones not counted)
      * @param readyReplicas replicas taking deliveries
-     * @param restarts      times a replica died and was restarted
+     * @param restarts      times a replica died (or stopped answering) and was restarted
+     * @param held          stopped by {@link #stop} or after a crash loop; the scaler does not start it
+     * @param failure       why it is held after a crash loop, or null
      */
     public record FunctionStatus(Function function, int replicas, int readyReplicas, int inFlight, List<Integer> ports,
-            List<Long> pids, int restarts, Integer lastExitCode, Instant lastExit, boolean held, Path logFile) {
+            List<Long> pids, int restarts, Integer lastExitCode, Instant lastExit, boolean held, String failure,
+            Path logFile) {
     }
 
     @Override
     public void close() {
-        closing = true;
-        restarts.shutdownNow();
-        functions.values().parallelStream().flatMap(s -> s.replicas.stream())
-                .forEach(r -> r.process.stop(Duration.ofSeconds(STOP_GRACE_SECONDS)));
-        work.shutdownNow();
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        synchronized (this) {
+            closing = true;
+            functions.values().forEach(s -> s.replicas.forEach(r -> stopping.add(r.retire(false))));
+        }
+        await(CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)), CLOSE_LIMIT);
+        timer.shutdownNow();
+        blocking.shutdownNow();
+    }
+
+    private static void await(CompletableFuture<?> done, Duration limit) {
+        try {
+            done.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("function processes not all stopped within %s", limit);
+        }
     }
 
     private static String key(String namespace, String name) {
-        return namespace + "/" + name;
+        return FunctionChanges.key(namespace, name);
     }
 
     static int freePort() {
