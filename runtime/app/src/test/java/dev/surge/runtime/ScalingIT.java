@@ -50,6 +50,7 @@ class ScalingIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> status().replicas() == 0);
     }
 
+    /** Scale-up beyond 1 comes from the matching backlog the dispatcher commits as offset metadata. */
     @Test
     void backlogRunsExactlyMaxReplicasThenScalesToZero() throws Exception {
         awaitZero();

@@ -11,7 +11,7 @@ import java.util.Map;
  * The difference between the functions that run and the functions wanted, by namespace and name; a function
  * whose spec differs in any field (compared by value) is changed.
  */
-record FunctionChanges(List<Function> added, List<Function> removed, List<Function> changed) {
+public record FunctionChanges(List<Function> added, List<Function> removed, List<Function> changed) {
 
     static FunctionChanges between(Collection<Function> running, Collection<Function> wanted) {
         Map<String, Function> before = byKey(running);

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
 import org.jboss.logging.Logger;
@@ -71,7 +72,7 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         final List<Replica> replicas = new CopyOnWriteArrayList<>();
         volatile boolean held;
         volatile String failure;
-        volatile int restartsTotal;
+        final AtomicInteger restarts = new AtomicInteger();
         volatile Integer lastExitCode;
         volatile Instant lastExit;
 
@@ -207,7 +208,9 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
     }
 
     private void onCrash(Replicas set, Replica replica, Integer exitCode, RestartPolicy.Decision decision) {
-        set.restartsTotal++;
+        if (!decision.giveUp()) {
+            set.restarts.incrementAndGet();
+        }
         if (exitCode != null) {
             set.lastExitCode = exitCode;
             set.lastExit = clock.instant();
@@ -293,7 +296,7 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
                 active.stream().mapToInt(Replica::inFlight).sum(),
                 active.stream().map(Replica::port).filter(p -> p > 0).toList(),
                 active.stream().map(Replica::pid).filter(p -> p != null).toList(),
-                set.restartsTotal, set.lastExitCode, set.lastExit, set.held, set.failure, logFile(set.function));
+                set.restarts.get(), set.lastExitCode, set.lastExit, set.held, set.failure, logFile(set.function));
     }
 
     private Path logFile(Function f) {

@@ -117,17 +117,18 @@ final class Replica {
             if (state == State.RETIRED || generation != expectedGeneration) {
                 return;
             }
-            FunctionProcess p = launcher.get();
-            process = p;
-            state = State.STARTING;
             int gen = ++generation;
+            state = State.STARTING;
             failedProbes = 0;
             launchedNanos = System.nanoTime();
+            FunctionProcess p;
             try {
+                p = launcher.get();
+                process = p;
                 p.start(); // under the lock: a retirement cannot slip in between choosing and starting
             } catch (Exception e) {
-                LOG.errorf("function %s/%s: cannot start a process on port %d: %s", function.namespace(),
-                        function.name(), p.port(), e.getMessage());
+                LOG.errorf("function %s/%s: cannot start a process: %s", function.namespace(), function.name(),
+                        e.getMessage());
                 crashed(null, "cannot start: " + e.getMessage());
                 return;
             }
@@ -148,7 +149,12 @@ final class Replica {
             }
             p = process;
         }
-        boolean ok = p.isAlive() && p.probeReady() && p.isAlive();
+        boolean ok;
+        try {
+            ok = p.isAlive() && p.probeReady() && p.isAlive();
+        } catch (RuntimeException e) {
+            ok = false; // a probe that fails oddly is a failed probe; the next one is still scheduled
+        }
         synchronized (this) {
             if (gen != generation || state == State.RETIRED || !p.isAlive()) {
                 return; // superseded, retired, or the exit handler takes it from here

@@ -192,6 +192,17 @@ class FunctionSupervisorTest {
     }
 
     @Test
+    void aProcessThatCannotBeLaunchedIsRetriedByThePolicy() {
+        FunctionSupervisor s = supervisor();
+        processes.launchFails = true;
+        s.scaleTo(F.namespace(), F.name(), 1);
+        await().atMost(WAIT).until(() -> status(s, F).restarts() >= 2);
+        assertThat(status(s, F).readyReplicas()).isZero();
+        processes.launchFails = false;
+        awaitReady(s, F, 1);
+    }
+
+    @Test
     void aCrashLoopHoldsTheFunctionUntilItsSpecChanges() {
         FunctionSupervisor s = supervisor(new RestartPolicy(Duration.ofMillis(5), Duration.ofMillis(20),
                 Duration.ofMinutes(1), 2));

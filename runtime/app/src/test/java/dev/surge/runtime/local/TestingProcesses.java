@@ -1,6 +1,7 @@
 package dev.surge.runtime.local;
 
 import dev.surge.core.resource.Function;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,8 @@ final class TestingProcesses implements FunctionProcess.Factory {
     final Set<Integer> takenPorts = ConcurrentHashMap.newKeySet();
     /** When set, every new process exits with code 1 right after starting. */
     volatile boolean crashOnStart;
+    /** When set, starting a process fails (no such program, no memory) and nothing runs. */
+    volatile boolean launchFails;
     /** Whether new processes answer their readiness probe (false: a JVM still starting). */
     volatile boolean answerOnStart = true;
 
@@ -71,9 +74,12 @@ final class TestingProcesses implements FunctionProcess.Factory {
         }
 
         @Override
-        public void start() {
+        public void start() throws IOException {
             if (started) {
                 throw new IllegalStateException("started twice");
+            }
+            if (launchFails) {
+                throw new IOException("Cannot run program \"java\": error=2, No such file or directory");
             }
             started = true;
             if (takenPorts.contains(port)) {
