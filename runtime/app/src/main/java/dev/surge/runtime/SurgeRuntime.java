@@ -13,6 +13,7 @@ import dev.surge.runtime.dispatch.VertxEventSender;
 import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
 import dev.surge.runtime.local.KafkaBacklogReader;
+import dev.surge.runtime.local.LocalFunctions;
 import dev.surge.runtime.local.LocalScaler;
 import dev.surge.runtime.resources.Reconciler;
 import dev.surge.runtime.resources.ResourceFile;
@@ -41,7 +42,7 @@ import org.jboss.logging.Logger;
  * resources while Surge runs. Stops them in reverse order.
  */
 @ApplicationScoped
-public class SurgeRuntime implements Dispatchers {
+public class SurgeRuntime implements Dispatchers, LocalFunctions {
     private static final Logger LOG = Logger.getLogger(SurgeRuntime.class);
 
     @Inject
@@ -197,13 +198,19 @@ public class SurgeRuntime implements Dispatchers {
         return kafka;
     }
 
+    /** Local mode's function processes; null when this process does not run them (see {@link #supervisor()}). */
     public FunctionSupervisor functions() {
         return functions;
     }
 
-    /** Local mode's scaler; null when functions are not run by this process. */
-    public LocalScaler scaler() {
-        return scaler;
+    @Override
+    public Optional<FunctionSupervisor> supervisor() {
+        return Optional.ofNullable(functions);
+    }
+
+    @Override
+    public Optional<LocalScaler> scaler() {
+        return Optional.ofNullable(scaler);
     }
 
     /** Started and Kafka answers: the condition of the ingress's readiness. */

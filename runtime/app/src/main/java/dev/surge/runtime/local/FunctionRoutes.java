@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.surge.runtime.SurgeConfig;
-import dev.surge.runtime.SurgeRuntime;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.http.HttpProblem;
 import dev.surge.runtime.http.ProblemResponse;
@@ -49,7 +48,7 @@ public class FunctionRoutes {
             "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length");
 
     @Inject
-    SurgeRuntime runtime;
+    LocalFunctions local;
     @Inject
     SurgeConfig config;
     @Inject
@@ -57,8 +56,23 @@ public class FunctionRoutes {
 
     private HttpClient client;
 
+    /** The supervisor; {@link #requireFunctions} let the request through only when there is one. */
+    private FunctionSupervisor supervisor() {
+        return local.supervisor().orElseThrow();
+    }
+
+    private void requireFunctions(RoutingContext ctx) {
+        if (local.supervisor().isEmpty()) {
+            problem(ctx, new HttpProblem(404, "No functions here", "this Surge process does not run functions"
+                    + " (its roles do not include 'scaler', or surge.functions.enabled=false)"));
+            return;
+        }
+        ctx.next();
+    }
+
     void routes(@Observes Router router) {
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+        router.routeWithRegex("^/functions(/.*)?$").handler(this::requireFunctions);
         router.get("/functions").handler(this::list);
         router.get("/functions/:namespace/:function").handler(this::show);
         router.routeWithRegex(HttpMethod.POST, "^/functions/([^/]+)/([^/]+)(/.*)?$").handler(this::invoke);
@@ -73,12 +87,12 @@ public class FunctionRoutes {
 
     private void list(RoutingContext ctx) {
         ArrayNode all = JSON.createArrayNode();
-        runtime.functions().status().forEach(s -> all.add(json(s)));
+        supervisor().status().forEach(s -> all.add(json(s)));
         ctx.response().putHeader("Content-Type", "application/json").end(all.toPrettyString());
     }
 
     private void show(RoutingContext ctx) {
-        Optional<FunctionSupervisor.FunctionStatus> s = runtime.functions()
+        Optional<FunctionSupervisor.FunctionStatus> s = supervisor()
                 .status(ctx.pathParam("namespace"), ctx.pathParam("function"));
         if (s.isEmpty()) {
             notFound(ctx, ctx.pathParam("namespace"), ctx.pathParam("function"));
@@ -106,7 +120,7 @@ public class FunctionRoutes {
             o.put("failure", s.failure());
         }
         o.put("log", s.logFile().toString());
-        LocalScaler scaler = runtime.scaler();
+        LocalScaler scaler = local.scaler().orElse(null);
         if (scaler != null) {
             scaler.status(s.function().namespace(), s.function().name()).ifPresent(sc -> {
                 o.put("backlog", sc.backlog());
@@ -134,7 +148,7 @@ public class FunctionRoutes {
         String namespace = ctx.pathParam("param0");
         String function = ctx.pathParam("param1");
         String rest = ctx.pathParam("param2");
-        FunctionSupervisor supervisor = runtime.functions();
+        FunctionSupervisor supervisor = supervisor();
         Optional<FunctionSupervisor.FunctionStatus> status = supervisor.status(namespace, function);
         if (status.isEmpty()) {
             notFound(ctx, namespace, function);
@@ -219,16 +233,16 @@ public class FunctionRoutes {
     /** Waits for a free slot on a ready replica, asking the scaler to start one; 504 at the deadline. */
     private void awaitReplica(RoutingContext ctx, String namespace, String function, long deadline,
             java.util.function.Consumer<FunctionEndpoints.Lease> then) {
-        Optional<FunctionEndpoints.Lease> lease = runtime.functions().acquire(namespace, function);
+        Optional<FunctionEndpoints.Lease> lease = supervisor().acquire(namespace, function);
         if (lease.isPresent()) {
             then.accept(lease.get());
             return;
         }
-        if (!runtime.functions().hasReady(namespace, function)) {
-            runtime.functions().activate(namespace, function);
+        if (!supervisor().hasReady(namespace, function)) {
+            supervisor().activate(namespace, function);
         }
         if (System.nanoTime() > deadline) {
-            var s = runtime.functions().status(namespace, function).orElseThrow();
+            var s = supervisor().status(namespace, function).orElseThrow();
             String detail = "function " + namespace + "/" + function + " had no free ready replica within "
                     + config.functions().activationTimeout() + " (replicas " + s.replicas() + ", ready "
                     + s.readyReplicas() + (s.lastExitCode() == null ? "" : ", last exit code " + s.lastExitCode())

@@ -1,6 +1,7 @@
 package dev.surge.runtime.local;
 
 import dev.surge.core.resource.Function;
+import dev.surge.core.resource.ResourceChanges;
 import dev.surge.core.scaling.RestartPolicy;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import java.io.IOException;
@@ -121,9 +122,9 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
      *
      * @return what changed, for the scaler and the log
      */
-    public synchronized FunctionChanges apply(Collection<Function> wanted) {
-        FunctionChanges changes = FunctionChanges.between(
-                functions.values().stream().map(s -> s.function).toList(), wanted);
+    public synchronized ResourceChanges.Changes<Function> apply(Collection<Function> wanted) {
+        ResourceChanges.Changes<Function> changes = ResourceChanges.Changes.between(
+                functions.values().stream().map(s -> s.function).toList(), List.copyOf(wanted));
         for (Function f : changes.added()) {
             functions.put(key(f.namespace(), f.name()), new Replicas(f));
         }
@@ -133,7 +134,7 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
             set.replicas.forEach(r -> r.retire(true));
             LOG.infof("function %s/%s removed; stopping its replicas", f.namespace(), f.name());
         }
-        for (Function f : changes.changed()) {
+        for (Function f : changes.changed().stream().map(ResourceChanges.Change::after).toList()) {
             Replicas set = functions.get(key(f.namespace(), f.name()));
             List<Replica> old = set.active();
             set.function = f;
@@ -338,7 +339,7 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
     }
 
     private static String key(String namespace, String name) {
-        return FunctionChanges.key(namespace, name);
+        return namespace + "/" + name;
     }
 
     static int freePort() {

@@ -226,6 +226,6 @@ public final class LocalScaler implements AutoCloseable {
     }
 
     private static String key(String namespace, String name) {
-        return FunctionChanges.key(namespace, name);
+        return namespace + "/" + name;
     }
 }

@@ -29,7 +29,7 @@ class FunctionSupervisorTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Replica.Timing FAST = new Replica.Timing(Duration.ofSeconds(5), Duration.ofMillis(5),
             Duration.ofMillis(20), 3, Duration.ofSeconds(5), Duration.ofSeconds(1));
-    private static final Function F = FunctionChangesTest.function("f", Map.of());
+    private static final Function F = TestingProcesses.function("f", Map.of());
 
     private final TestingProcesses processes = new TestingProcesses();
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -216,7 +216,7 @@ class FunctionSupervisorTest {
         assertThat(processes.created()).as("held: the scaler cannot start it").hasSize(3);
 
         processes.crashOnStart = false;
-        Function fixed = FunctionChangesTest.function("f", Map.of("FIXED", "yes"));
+        Function fixed = TestingProcesses.function("f", Map.of("FIXED", "yes"));
         s.apply(List.of(fixed));
         assertThat(status(s, fixed).held()).isFalse();
         s.scaleTo(fixed.namespace(), fixed.name(), 1);
@@ -227,7 +227,7 @@ class FunctionSupervisorTest {
     @Test
     void applyAddsRemovesAndRestartsChangedFunctions() {
         FunctionSupervisor s = supervisor();
-        Function g = FunctionChangesTest.function("g", Map.of());
+        Function g = TestingProcesses.function("g", Map.of());
         s.apply(List.of(F, g));
         assertThat(s.status()).extracting(st -> st.function().name()).containsExactlyInAnyOrder("f", "g");
         assertThat(processes.created()).as("registered, not started").isEmpty();
@@ -243,9 +243,9 @@ class FunctionSupervisorTest {
         s.apply(List.of(F, g)); // the same set again: nothing restarts
         assertThat(processes.created()).hasSize(3);
 
-        Function newF = FunctionChangesTest.function("f", Map.of("GREETING", "Hello"));
-        FunctionChanges changes = s.apply(List.of(newF));
-        assertThat(changes.changed()).containsExactly(newF);
+        Function newF = TestingProcesses.function("f", Map.of("GREETING", "Hello"));
+        var changes = s.apply(List.of(newF));
+        assertThat(changes.changed()).extracting(c -> c.after()).containsExactly(newF);
         assertThat(changes.removed()).containsExactly(g);
 
         assertThat(s.status(g.namespace(), g.name())).as("removed").isEmpty();

@@ -18,6 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * make one crash, stop answering, or find its port taken.
  */
 final class TestingProcesses implements FunctionProcess.Factory {
+    /** A function of namespace {@code ns} with the given environment, for tests. */
+    static dev.surge.core.resource.Function function(String name, java.util.Map<String, String> env) {
+        return new dev.surge.core.resource.Function(new dev.surge.core.resource.Metadata(name, "ns"), null,
+                "/apps/" + name, dev.surge.core.resource.Function.DEFAULT_PORT, env, 10,
+                dev.surge.core.scaling.ScalingPolicy.DEFAULT);
+    }
+
     private final List<Fake> created = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextPort = new AtomicInteger(20_000);
     /** Ports another process has taken: a fake started on one exits at once, as a JVM that cannot bind. */
