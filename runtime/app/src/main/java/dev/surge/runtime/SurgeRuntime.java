@@ -10,6 +10,7 @@ import dev.surge.runtime.dispatch.EventSender;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.dispatch.TriggerDispatcher;
 import dev.surge.runtime.dispatch.VertxEventSender;
+import dev.surge.runtime.ingress.BrokerView;
 import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
 import dev.surge.runtime.local.LagReader;
@@ -35,7 +36,7 @@ import org.jboss.logging.Logger;
  * in reverse order.
  */
 @ApplicationScoped
-public class SurgeRuntime {
+public class SurgeRuntime implements BrokerView {
     private static final Logger LOG = Logger.getLogger(SurgeRuntime.class);
 
     @Inject
@@ -152,6 +153,13 @@ public class SurgeRuntime {
         return resources;
     }
 
+    @Override
+    public Optional<Broker> broker(String namespace, String name) {
+        ResourceSet current = resources;
+        return current == null ? Optional.empty() : current.broker(namespace, name);
+    }
+
+    @Override
     public KafkaCluster kafka() {
         return kafka;
     }

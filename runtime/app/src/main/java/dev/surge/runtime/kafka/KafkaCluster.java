@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Surge's connection to Kafka: the embedded broker of local mode (or an existing cluster), the one
- * producer every component shares, topic provisioning, and a watch on whether Kafka answers.
+ * producer every component shares, the transactional producers of batches, topic provisioning, and a watch on whether Kafka answers.
  */
 public final class KafkaCluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KafkaCluster.class);
@@ -37,10 +37,12 @@ public final class KafkaCluster implements AutoCloseable {
     private final String bootstrapServers;
     private final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
+    private final BatchProducers batchProducers;
     private final ScheduledExecutorService watcher;
     private volatile boolean reachable = true;
 
-    private KafkaCluster(EmbeddedKafka embedded, String bootstrapServers, SurgeConfig.Kafka config) {
+    private KafkaCluster(EmbeddedKafka embedded, String bootstrapServers, SurgeConfig.Kafka config,
+            SurgeConfig.Ingress ingress) {
         this.embedded = embedded;
         this.bootstrapServers = bootstrapServers;
         int timeoutMs = (int) config.timeout().toMillis();
@@ -50,6 +52,8 @@ public final class KafkaCluster implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, 5000)));
         this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, timeoutMs), new StringSerializer(),
                 new ByteArraySerializer());
+        this.batchProducers = BatchProducers.of(bootstrapServers, timeoutMs, ingress.transactionTimeout(),
+                ingress.transactionalIdPrefix(), ingress.batchProducers());
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "surge-kafka-watch");
             t.setDaemon(true);
@@ -61,12 +65,12 @@ public final class KafkaCluster implements AutoCloseable {
     /** Connects to {@code bootstrapServers} when given, else starts the embedded broker under {@code dataDir}. */
     public static KafkaCluster open(SurgeConfig config, Optional<String> bootstrapServers) {
         if (bootstrapServers.isPresent()) {
-            return new KafkaCluster(null, bootstrapServers.get(), config.kafka());
+            return new KafkaCluster(null, bootstrapServers.get(), config.kafka(), config.ingress());
         }
         var dir = config.dataDir().resolve("kafka");
         LOG.infof("starting the embedded Kafka broker in %s", dir.toAbsolutePath());
         EmbeddedKafka kafka = EmbeddedKafka.start(dir, config.kafka().port());
-        return new KafkaCluster(kafka, kafka.bootstrapServers(), config.kafka());
+        return new KafkaCluster(kafka, kafka.bootstrapServers(), config.kafka(), config.ingress());
     }
 
     /**
@@ -154,6 +158,11 @@ public final class KafkaCluster implements AutoCloseable {
         return producer;
     }
 
+    /** Transactional producers for batches that must be written atomically. */
+    public BatchProducers batchProducers() {
+        return batchProducers;
+    }
+
     public Admin admin() {
         return admin;
     }
@@ -166,6 +175,7 @@ public final class KafkaCluster implements AutoCloseable {
     @Override
     public void close() {
         watcher.shutdownNow();
+        batchProducers.close();
         producer.close(java.time.Duration.ofSeconds(5));
         admin.close(java.time.Duration.ofSeconds(2));
         if (embedded != null) {

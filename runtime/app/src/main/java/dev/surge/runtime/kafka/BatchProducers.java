@@ -1,0 +1,243 @@
+package dev.surge.runtime.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.jboss.logging.Logger;
+
+/**
+ * A small pool of transactional producers that write a batch of records atomically: one Kafka transaction per
+ * batch, so a {@code read_committed} consumer sees all of its records or none.
+ *
+ * <p>Each slot is one thread with its own producer ({@code transactional.id} = prefix, a part unique to this
+ * process, the slot number), because a producer runs one transaction at a time and its transaction calls block.
+ * Callers never block: {@link #write} hands the batch to the next free slot. A slot's producer is created on
+ * first use and replaced after a fatal error (e.g. it was fenced).
+ */
+public final class BatchProducers implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BatchProducers.class);
+
+    private final Function<String, Producer<String, byte[]>> producers;
+    private final String idPrefix;
+    private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    private final Thread[] slots;
+    private volatile boolean closed;
+
+    /**
+     * @param producers creates the producer of a slot from its transactional.id (tests pass a MockProducer)
+     * @param idPrefix  transactional.id prefix; a random part is added so two processes never fence each other
+     * @param size      number of slots, i.e. transactions in flight at once
+     */
+    public BatchProducers(Function<String, Producer<String, byte[]>> producers, String idPrefix, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("a pool of batch producers needs at least one slot, not " + size);
+        }
+        this.producers = producers;
+        this.idPrefix = idPrefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.slots = new Thread[size];
+        for (int i = 0; i < size; i++) {
+            String id = this.idPrefix + "-" + i;
+            slots[i] = new Thread(() -> run(id), "surge-batch-" + i);
+            slots[i].setDaemon(true);
+            slots[i].start();
+        }
+    }
+
+    /** Transactional producers on {@code bootstrapServers}, configured as the plain one plus a transactional.id. */
+    public static BatchProducers of(String bootstrapServers, int timeoutMs, Duration transactionTimeout,
+            String idPrefix, int size) {
+        return new BatchProducers(id -> {
+            Map<String, Object> config = new HashMap<>(KafkaCluster.producerConfig(bootstrapServers, timeoutMs));
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+            // An open transaction holds back read_committed consumers; if this process dies mid-transaction,
+            // the broker aborts it after this time (nobody else uses this transactional.id to fence it).
+            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            return new KafkaProducer<>(config, new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+        }, idPrefix, size);
+    }
+
+    /** The transactional.id prefix of this pool, unique to this process. */
+    public String transactionalIdPrefix() {
+        return idPrefix;
+    }
+
+    /**
+     * Writes {@code records} in one transaction. The future completes once the transaction is committed, or
+     * exceptionally with a {@link BatchNotWritten} that says whether the transaction was aborted (nothing is
+     * visible) and which record failed.
+     */
+    public CompletableFuture<Void> write(List<ProducerRecord<String, byte[]>> records) {
+        Batch batch = new Batch(records, new CompletableFuture<>());
+        if (closed) {
+            batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1,
+                    new IllegalStateException("the batch producers are closed")));
+        } else {
+            queue.add(batch);
+        }
+        return batch.result;
+    }
+
+    private void run(String transactionalId) {
+        Producer<String, byte[]> producer = null;
+        while (!closed) {
+            Batch batch;
+            try {
+                batch = queue.take();
+            } catch (InterruptedException e) {
+                break;
+            }
+            try {
+                if (producer == null) {
+                    producer = producers.apply(transactionalId);
+                    producer.initTransactions();
+                }
+            } catch (RuntimeException e) {
+                close(producer);
+                producer = null;
+                batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1, e));
+                continue;
+            }
+            if (!writeOne(producer, batch)) {
+                close(producer);
+                producer = null;
+            }
+        }
+        close(producer);
+        for (Batch left; (left = queue.poll()) != null; ) {
+            left.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1,
+                    new IllegalStateException("the batch producers were closed")));
+        }
+    }
+
+    /** One transaction; false when the producer cannot be used any more. */
+    private static boolean writeOne(Producer<String, byte[]> producer, Batch batch) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicInteger failedAt = new AtomicInteger(-1);
+        boolean committing = false;
+        try {
+            producer.beginTransaction();
+            List<ProducerRecord<String, byte[]>> records = batch.records;
+            // Stop at the first failure: what follows would be aborted anyway.
+            for (int i = 0; i < records.size() && failure.get() == null; i++) {
+                int index = i;
+                producer.send(records.get(i), (metadata, error) -> {
+                    if (error != null && failure.compareAndSet(null, error)) {
+                        failedAt.set(index);
+                    }
+                });
+            }
+            if (failure.get() == null) {
+                producer.flush();
+            }
+            if (failure.get() == null) {
+                committing = true;
+                producer.commitTransaction();
+                batch.result.complete(null);
+                return true;
+            }
+        } catch (ProducerFencedException | OutOfOrderSequenceException | InvalidProducerEpochException
+                 | AuthorizationException | UnsupportedVersionException e) {
+            // Fatal for this producer (Kafka's documented set): it cannot even abort; the broker aborts the
+            // transaction when it times out or a new producer with this transactional.id initialises.
+            batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_VISIBLE,
+                    failedAt.get(), e));
+            return false;
+        } catch (KafkaException e) {
+            failure.compareAndSet(null, e);
+        }
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException e) {
+            LOG.warnf("aborting a batch transaction failed (%s); replacing its producer", e.toString());
+            // Before a commit was asked for, the transaction can only end aborted (a new producer with this
+            // transactional.id aborts it, or the broker when it times out). A commit that timed out may still
+            // have been applied by the coordinator: then nobody here knows.
+            batch.result.completeExceptionally(new BatchNotWritten(committing ? BatchNotWritten.Outcome.UNKNOWN
+                    : BatchNotWritten.Outcome.NOT_VISIBLE, failedAt.get(), failure.get()));
+            return false;
+        }
+        batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_VISIBLE, failedAt.get(),
+                failure.get()));
+        return true;
+    }
+
+    private static void close(Producer<String, byte[]> producer) {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.debugf("closing a batch producer: %s", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread slot : slots) {
+            slot.interrupt();
+        }
+        for (Thread slot : slots) {
+            try {
+                slot.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private record Batch(List<ProducerRecord<String, byte[]>> records, CompletableFuture<Void> result) {
+    }
+
+    /** A batch that was not committed; {@link #outcome()} says what readers can see of it. */
+    public static final class BatchNotWritten extends RuntimeException {
+        /** What a {@code read_committed} reader can see of the batch. */
+        public enum Outcome {
+            /** No transaction was begun: Kafka was not reachable, or the pool is closed. */
+            NOT_STARTED,
+            /** The transaction was aborted, or never committed: none of its records is visible. */
+            NOT_VISIBLE,
+            /** Kafka did not answer the commit: the batch may be visible as a whole, or not at all. */
+            UNKNOWN
+        }
+
+        private final Outcome outcome;
+        private final int failedIndex;
+
+        BatchNotWritten(Outcome outcome, int failedIndex, Throwable cause) {
+            super(cause == null ? "batch not written" : cause.getMessage(), cause, false, false);
+            this.outcome = outcome;
+            this.failedIndex = failedIndex;
+        }
+
+        public Outcome outcome() {
+            return outcome;
+        }
+
+        /** Position in the batch of the record Kafka refused, or -1 when the failure was not one record's. */
+        public int failedIndex() {
+            return failedIndex;
+        }
+    }
+}
