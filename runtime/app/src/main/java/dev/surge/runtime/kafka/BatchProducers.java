@@ -71,6 +71,10 @@ public final class BatchProducers implements AutoCloseable {
             // the broker aborts it after this time (nobody else uses this transactional.id to fence it).
             config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
             config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            // Kafka's default. A record batch larger than a topic's max.message.bytes is split in batches of
+            // this size and retried, so a size above the topic's limit retries until the delivery timeout
+            // instead of naming the record that is too large.
+            config.put(ProducerConfig.BATCH_SIZE_CONFIG, 16 * 1024);
             return new KafkaProducer<>(config, new org.apache.kafka.common.serialization.StringSerializer(),
                     new org.apache.kafka.common.serialization.ByteArraySerializer());
         }, idPrefix, size);
