@@ -102,7 +102,12 @@ public final class BatchProducers implements AutoCloseable {
     }
 
     private void run(String transactionalId) {
-        Producer<String, byte[]> producer = null;
+        Slot slot = new Slot(transactionalId);
+        // Initialise before the first batch arrives: the first initTransactions on a cluster creates the
+        // transaction state topic, which can take longer than a request should wait.
+        for (int attempt = 0; attempt < 5 && !closed && queue.isEmpty() && slot.ready() != null; attempt++) {
+            LOG.debugf("batch producer %s not initialised yet", transactionalId);
+        }
         while (!closed) {
             Batch batch;
             try {
@@ -110,26 +115,55 @@ public final class BatchProducers implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            try {
-                if (producer == null) {
-                    producer = producers.apply(transactionalId);
-                    producer.initTransactions();
-                }
-            } catch (RuntimeException e) {
-                close(producer);
-                producer = null;
-                batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1, e));
-                continue;
-            }
-            if (!writeOne(producer, batch)) {
-                close(producer);
-                producer = null;
+            RuntimeException notReady = slot.ready();
+            if (notReady != null) {
+                batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1, notReady));
+            } else if (!writeOne(slot.producer, batch)) {
+                slot.replace();
             }
         }
-        close(producer);
+        slot.replace();
         for (Batch left; (left = queue.poll()) != null; ) {
             left.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1,
                     new IllegalStateException("the batch producers were closed")));
+        }
+    }
+
+    /** The producer of one slot thread, created and initialised on demand. */
+    private final class Slot {
+        final String transactionalId;
+        Producer<String, byte[]> producer;
+        boolean initialised;
+
+        Slot(String transactionalId) {
+            this.transactionalId = transactionalId;
+        }
+
+        /** Null when the producer can begin a transaction, else why not. */
+        RuntimeException ready() {
+            if (initialised) {
+                return null;
+            }
+            try {
+                if (producer == null) {
+                    producer = producers.apply(transactionalId);
+                }
+                producer.initTransactions();
+                initialised = true;
+                return null;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // Kafka allows calling initTransactions again after a timeout; the next batch does.
+                return e;
+            } catch (RuntimeException e) {
+                replace();
+                return e;
+            }
+        }
+
+        void replace() {
+            close(producer);
+            producer = null;
+            initialised = false;
         }
     }
 
