@@ -5,9 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayList;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.jboss.logging.Logger;
 
@@ -29,15 +31,23 @@ import org.jboss.logging.Logger;
  *
  * <p>Each slot is one thread with its own producer ({@code transactional.id} = prefix, a part unique to this
  * process, the slot number), because a producer runs one transaction at a time and its transaction calls block.
- * Callers never block: {@link #write} hands the batch to the next free slot. A slot's producer is created on
- * first use and replaced after a fatal error (e.g. it was fenced).
+ * Callers never block: {@link #write} hands the batch to the next free slot. A slot's producer is initialised at
+ * start and replaced after a fatal error (e.g. it was fenced).
+ *
+ * <p>Batches that wait while every slot is busy share a transaction (group commit): a transaction costs the
+ * broker several writes whatever its size, so fewer, larger ones keep up with many clients. Each batch stays
+ * all-or-nothing: when a record of one batch is refused, that batch fails and the others of its transaction are
+ * written again, each in a transaction of its own.
  */
 public final class BatchProducers implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchProducers.class);
 
     private final Function<String, Producer<String, byte[]>> producers;
     private final String idPrefix;
-    private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    /** Most records one shared transaction collects from waiting batches. */
+    static final int GROUP_RECORDS = 1000;
+
+    private final BlockingDeque<Batch> queue = new LinkedBlockingDeque<>();
     private final Thread[] slots;
     private volatile boolean closed;
 
@@ -109,16 +119,19 @@ public final class BatchProducers implements AutoCloseable {
             LOG.debugf("batch producer %s not initialised yet", transactionalId);
         }
         while (!closed) {
-            Batch batch;
+            List<Batch> group;
             try {
-                batch = queue.take();
+                group = nextGroup();
             } catch (InterruptedException e) {
                 break;
             }
             RuntimeException notReady = slot.ready();
             if (notReady != null) {
-                batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1, notReady));
-            } else if (!writeOne(slot.producer, batch)) {
+                for (Batch batch : group) {
+                    batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1,
+                            notReady));
+                }
+            } else if (!writeGroup(slot.producer, group)) {
                 slot.replace();
             }
         }
@@ -167,14 +180,80 @@ public final class BatchProducers implements AutoCloseable {
         }
     }
 
-    /** One transaction; false when the producer cannot be used any more. */
-    private static boolean writeOne(Producer<String, byte[]> producer, Batch batch) {
+    /** The next waiting batch and those queued behind it, up to {@link #GROUP_RECORDS} records. */
+    private List<Batch> nextGroup() throws InterruptedException {
+        Batch first = queue.take();
+        List<Batch> group = new ArrayList<>(4);
+        group.add(first);
+        int records = first.records.size();
+        for (Batch next; (next = queue.pollFirst()) != null; ) {
+            if (records + next.records.size() > GROUP_RECORDS) {
+                queue.offerFirst(next);
+                break;
+            }
+            group.add(next);
+            records += next.records.size();
+        }
+        return group;
+    }
+
+    /** Writes the batches in one transaction and completes each; false when the producer cannot be used any more. */
+    private static boolean writeGroup(Producer<String, byte[]> producer, List<Batch> group) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (Batch batch : group) {
+            records.addAll(batch.records);
+        }
+        Attempt attempt = transact(producer, records);
+        if (attempt.committed()) {
+            group.forEach(b -> b.result.complete(null));
+            return true;
+        }
+        int owner = -1;
+        int local = attempt.failedAt();
+        for (int i = 0; i < group.size() && local >= 0; i++) {
+            if (local < group.get(i).records.size()) {
+                owner = i;
+                break;
+            }
+            local -= group.get(i).records.size();
+        }
+        if (group.size() > 1 && owner >= 0 && attempt.usable() && attempt.outcome() == BatchNotWritten.Outcome.NOT_VISIBLE
+                && attempt.cause() instanceof RecordTooLargeException) {
+            // One batch's record was refused: that batch fails; the others were aborted with it, so each is
+            // written again on its own.
+            group.get(owner).result.completeExceptionally(new BatchNotWritten(attempt.outcome(), local, attempt.cause()));
+            for (int i = 0; i < group.size(); i++) {
+                if (i != owner && !writeGroup(producer, List.of(group.get(i)))) {
+                    for (Batch left : group.subList(i + 1, group.size())) {
+                        if (left != group.get(owner)) {
+                            left.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED,
+                                    -1, new IllegalStateException("the transactional producer failed")));
+                        }
+                    }
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).result.completeExceptionally(new BatchNotWritten(attempt.outcome(), i == owner ? local : -1,
+                    attempt.cause()));
+        }
+        return attempt.usable();
+    }
+
+    /** What one transaction came to. */
+    private record Attempt(boolean committed, BatchNotWritten.Outcome outcome, int failedAt, Throwable cause,
+            boolean usable) {
+        static final Attempt COMMITTED = new Attempt(true, null, -1, null, true);
+    }
+
+    private static Attempt transact(Producer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records) {
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicInteger failedAt = new AtomicInteger(-1);
         boolean committing = false;
         try {
             producer.beginTransaction();
-            List<ProducerRecord<String, byte[]>> records = batch.records;
             // Stop at the first failure: what follows would be aborted anyway.
             for (int i = 0; i < records.size() && failure.get() == null; i++) {
                 int index = i;
@@ -190,16 +269,13 @@ public final class BatchProducers implements AutoCloseable {
             if (failure.get() == null) {
                 committing = true;
                 producer.commitTransaction();
-                batch.result.complete(null);
-                return true;
+                return Attempt.COMMITTED;
             }
         } catch (ProducerFencedException | OutOfOrderSequenceException | InvalidProducerEpochException
                  | AuthorizationException | UnsupportedVersionException e) {
             // Fatal for this producer (Kafka's documented set): it cannot even abort; the broker aborts the
             // transaction when it times out or a new producer with this transactional.id initialises.
-            batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_VISIBLE,
-                    failedAt.get(), e));
-            return false;
+            return new Attempt(false, BatchNotWritten.Outcome.NOT_VISIBLE, failedAt.get(), e, false);
         } catch (KafkaException e) {
             failure.compareAndSet(null, e);
         }
@@ -210,13 +286,10 @@ public final class BatchProducers implements AutoCloseable {
             // Before a commit was asked for, the transaction can only end aborted (a new producer with this
             // transactional.id aborts it, or the broker when it times out). A commit that timed out may still
             // have been applied by the coordinator: then nobody here knows.
-            batch.result.completeExceptionally(new BatchNotWritten(committing ? BatchNotWritten.Outcome.UNKNOWN
-                    : BatchNotWritten.Outcome.NOT_VISIBLE, failedAt.get(), failure.get()));
-            return false;
+            return new Attempt(false, committing ? BatchNotWritten.Outcome.UNKNOWN : BatchNotWritten.Outcome.NOT_VISIBLE,
+                    failedAt.get(), failure.get(), false);
         }
-        batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_VISIBLE, failedAt.get(),
-                failure.get()));
-        return true;
+        return new Attempt(false, BatchNotWritten.Outcome.NOT_VISIBLE, failedAt.get(), failure.get(), true);
     }
 
     private static void close(Producer<String, byte[]> producer) {

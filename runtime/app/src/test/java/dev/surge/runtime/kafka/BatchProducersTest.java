@@ -2,11 +2,13 @@ package dev.surge.runtime.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.surge.runtime.kafka.BatchProducers.BatchNotWritten;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
@@ -76,6 +78,27 @@ class BatchProducersTest {
     }
 
     @Test
+    void waitingBatchesShareATransactionAndARefusedOneDoesNotTakeTheOthersDown() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> created.size() == 1);
+        RefusingProducer producer = created.get(0);
+        CountDownLatch gate = new CountDownLatch(1);
+        producer.gate = gate;
+        var first = pool.write(records(2, -1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.waiting);
+        var good = pool.write(records(3, -1));
+        var refused = pool.write(records(3, 1));
+        gate.countDown();
+
+        first.join();
+        good.join();
+        BatchNotWritten failed = failure(refused::join);
+        assertThat(failed.failedIndex()).as("index within its own batch").isEqualTo(1);
+        assertThat(producer.history()).as("committed records").hasSize(5);
+        assertThat(producer.attempts).as("the good batch was sent with the refused one, then again alone")
+                .hasSize(2 + 3 + 2 + 3);
+    }
+
+    @Test
     void twoPoolsNeverShareATransactionalId() {
         try (BatchProducers other = new BatchProducers(id -> new MockProducer<>(), "test", 1)) {
             assertThat(other.transactionalIdPrefix()).isNotEqualTo(pool.transactionalIdPrefix()).startsWith("test-");
@@ -98,6 +121,8 @@ class BatchProducersTest {
     /** A MockProducer that refuses records larger than 100 bytes, as a broker refuses records over max.message.bytes. */
     private static final class RefusingProducer extends MockProducer<String, byte[]> {
         final List<ProducerRecord<String, byte[]>> attempts = new CopyOnWriteArrayList<>();
+        volatile CountDownLatch gate;
+        volatile boolean waiting;
 
         RefusingProducer() {
             super(true, null, new StringSerializer(), new ByteArraySerializer());
@@ -112,6 +137,21 @@ class BatchProducersTest {
                 return java.util.concurrent.CompletableFuture.failedFuture(e);
             }
             return super.send(record, callback);
+        }
+
+        @Override
+        public void beginTransaction() {
+            CountDownLatch g = gate;
+            if (g != null) {
+                gate = null;
+                waiting = true;
+                try {
+                    g.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            super.beginTransaction();
         }
 
         @Override
