@@ -76,6 +76,36 @@ public interface SurgeConfig {
         /** Largest request body the ingress accepts, in bytes; larger requests get 413. */
         @WithDefault("1048576")
         int maxRequestBytes();
+
+        /** Most context attributes and extensions one event may have, specversion included. */
+        @WithDefault("64")
+        int maxAttributes();
+
+        /** Longest attribute value, in UTF-8 bytes. */
+        @WithDefault("4096")
+        int maxAttributeBytes();
+
+        /**
+         * Most bytes an event's attributes may take as binary-mode HTTP headers: as received (larger requests
+         * get 431) and as they will be sent for delivery, which a function's HTTP server must accept.
+         */
+        @WithDefault("16384")
+        int maxHeaderBytes();
+
+        /** Transactional producers for batched requests: how many batches are written at once. */
+        @WithDefault("4")
+        int batchProducers();
+
+        /** Prefix of their transactional.id; a part unique to the process is added. */
+        @WithDefault("surge-ingress")
+        String transactionalIdPrefix();
+
+        /**
+         * How long the broker lets a batch's transaction stay open before aborting it, e.g. when Surge died in
+         * the middle of one; triggers (read_committed) wait at most that long behind it.
+         */
+        @WithDefault("10s")
+        Duration transactionTimeout();
     }
 
     interface Functions {

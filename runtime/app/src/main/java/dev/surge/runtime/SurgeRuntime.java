@@ -10,6 +10,7 @@ import dev.surge.runtime.dispatch.EventSender;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.dispatch.TriggerDispatcher;
 import dev.surge.runtime.dispatch.VertxEventSender;
+import dev.surge.runtime.ingress.BrokerView;
 import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
 import dev.surge.runtime.local.KafkaBacklogReader;
@@ -42,7 +43,7 @@ import org.jboss.logging.Logger;
  * resources while Surge runs. Stops them in reverse order.
  */
 @ApplicationScoped
-public class SurgeRuntime implements Dispatchers, LocalFunctions {
+public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
     private static final Logger LOG = Logger.getLogger(SurgeRuntime.class);
 
     @Inject
@@ -194,6 +195,12 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions {
         return List.copyOf(dispatchers.values());
     }
 
+    @Override
+    public Optional<Broker> broker(String namespace, String name) {
+        return resources().broker(namespace, name);
+    }
+
+    @Override
     public KafkaCluster kafka() {
         return kafka;
     }

@@ -15,9 +15,12 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The ingress against a real Kafka broker: each content mode end to end, and a table of bad requests. */
 @QuarkusTest
@@ -115,6 +119,53 @@ class IngressIT {
         }
     }
 
+    @Test
+    void percentEncodedHeaderValuesAreStoredDecoded() {
+        String id = "pct-" + UUID.randomUUID();
+        given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test/percent")
+                .header("ce-type", "test.percent").header("ce-greeting", "gr%C3%BC%C3%9F%20dich%21")
+                .header("ce-quoted", "\"a b\"")
+                .post(PATH).then().statusCode(202);
+
+        ConsumerRecord<String, byte[]> record = recordWithId(id);
+        assertThat(TopicReader.header(record, "ce_greeting")).isEqualTo("grüß dich!");
+        assertThat(TopicReader.header(record, "ce_quoted")).isEqualTo("a b");
+    }
+
+    /**
+     * A client that writes its whole request before reading the answer (as many simple clients do) still
+     * receives the 413: the ingress reads and discards the rest of the body instead of resetting the connection.
+     */
+    @ParameterizedTest(name = "chunked: {0}")
+    @ValueSource(booleans = {false, true})
+    void aClientThatWritesItsWholeTooLargeBodyBeforeReadingGets413(boolean chunked) throws Exception {
+        byte[] chunk = "x".repeat(50 * 1024).getBytes(StandardCharsets.US_ASCII);
+        int chunks = 4; // 200 KiB: above the 64 KiB limit, below the 256 KiB that is drained
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nce-specversion: 1.0\r\nce-id: big\r\n"
+                    + "ce-source: /bad\r\nce-type: test.big\r\nContent-Type: application/json\r\n"
+                    + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + chunks * chunk.length + "\r\n")
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < chunks; i++) {
+                if (chunked) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write(chunk);
+                if (chunked) {
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+            if (chunked) {
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            String response = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(response).isEqualTo("HTTP/1.1 413");
+        }
+    }
+
     /** method, path, content type, ce- headers, body → status, what the problem's detail says, attribute. */
     static Stream<Arguments> badRequests() {
         String big = "x".repeat(70 * 1024);
@@ -127,7 +178,11 @@ class IngressIT {
                 bad("POST", PATH, "application/json", ce("1.0", "bad-2", null, "t"), "{}", 400, "missing required attribute 'source'", "source"),
                 bad("POST", PATH, "application/json", ce("1.0", "bad-3", "/bad", null), "{}", 400, "missing required attribute 'type'", "type"),
                 bad("POST", PATH, "application/json", ce("1.0", "", "/bad", "t"), "{}", 400, "missing required attribute 'id'", "id"),
-                bad("POST", PATH, "application/json", withHeader(ce("1.0", "bad-4", "/bad", "t"), "ce-time", "yesterday"), "{}", 400, "cannot read the event", null),
+                bad("POST", PATH, "application/json", withHeader(ce("1.0", "bad-4", "/bad", "t"), "ce-time", "yesterday"), "{}", 400, "'time' is not an RFC 3339 timestamp", "time"),
+                bad("POST", PATH, "application/json", withHeader(ce("1.0", "bad-20", "/bad", "t"), "ce-myext", "a%0Bb"), "{}", 400, "'myext' contains a control character (U+000B)", "myext"),
+                bad("POST", PATH, "application/json", withHeader(ce("1.0", "bad-21", "/bad", "t"), "ce-myext", "%C0%A0"), "{}", 400, "not valid UTF-8", "myext"),
+                bad("POST", PATH, "application/json", withHeader(ce("1.0", "bad-22", "/bad", "t"), "ce-my_ext", "x"), "{}", 400, "names consist of lower-case letters a-z and digits 0-9 only", "my_ext"),
+                bad("POST", PATH, "application/json", withHeader(ce("1.0", "bad-23", "/bad", "t"), "ce-myext", "x".repeat(17 * 1024)), "{}", 431, "more than the 16384 allowed", null),
                 bad("POST", PATH, "application/cloudevents+json", none, "{\"specversion\":", 400, "not valid JSON", null),
                 bad("POST", PATH, "application/cloudevents+json", none, "", 400, "body is empty", null),
                 bad("POST", PATH, "application/cloudevents+json", none, "[1]", 400, "must be a JSON object", null),
@@ -136,7 +191,12 @@ class IngressIT {
                 bad("POST", PATH, "application/cloudevents+json", none, "{\"specversion\":\"1.0\",\"id\":\"bad-6\",\"type\":\"t\"}", 400, "missing required attribute 'source'", "source"),
                 bad("POST", PATH, "application/cloudevents+json", none, "{\"specversion\":\"1.0\",\"id\":\"bad-7\",\"source\":\"/bad\",\"type\":7}", 400, "'type' must be a non-empty string", "type"),
                 bad("POST", PATH, "application/cloudevents+json", none, "{\"specversion\":\"0.1\",\"id\":\"bad-8\",\"source\":\"/bad\",\"type\":\"t\"}", 400, "specversion '0.1' is not supported", "specversion"),
-                bad("POST", PATH, "application/cloudevents+json", none, "{" + ok + ",\"id\":\"bad-9\",\"time\":\"noon\"}", 400, "cannot read the event", null),
+                bad("POST", PATH, "application/cloudevents+json", none, "{" + ok + ",\"id\":\"bad-9\",\"time\":\"noon\"}", 400, "'time' is not an RFC 3339 timestamp", "time"),
+                bad("POST", PATH, "application/cloudevents+json", none, "{" + ok + ",\"id\":\"bad-24\",\"myext\":\"a\\u000bb\"}", 400, "'myext' contains a control character (U+000B)", "myext"),
+                bad("POST", PATH, "application/cloudevents+json", none, "{" + ok + ",\"id\":\"bad-25\",\"myext\":{\"a\":1}}", 400, "'myext' is a JSON object", "myext"),
+                bad("POST", PATH, "application/cloudevents+json", none, "{" + ok + ",\"id\":\"bad-26\",\"myext\":1.5}", 400, "fraction or exponent", "myext"),
+                bad("POST", PATH, "application/cloudevents+json", none, "{" + ok + ",\"id\":\"bad-27\",\"dataschema\":\"/relative\"}", 400, "'dataschema' must be an absolute URI", "dataschema"),
+                bad("POST", PATH, "application/cloudevents-batch+json", none, "[{" + ok + ",\"id\":\"bad-28\"},{" + ok + ",\"id\":\"bad-29\",\"myext\":\"\\u0000\"}]", 400, "event 1 of the batch: attribute 'myext' contains a control character (U+0000)", "myext"),
                 bad("POST", PATH, "application/cloudevents-batch+json", none, "{" + ok + ",\"id\":\"bad-10\"}", 400, "must be a JSON array", null),
                 bad("POST", PATH, "application/cloudevents-batch+json", none, "[]", 400, "contains no event", null),
                 bad("POST", PATH, "application/cloudevents-batch+json", none, "[{" + ok + ",\"id\":\"bad-11\"},{\"specversion\":\"1.0\",\"id\":\"bad-12\",\"source\":\"/bad\"}]", 400, "event 1 of the batch: missing required attribute 'type'", "type"),

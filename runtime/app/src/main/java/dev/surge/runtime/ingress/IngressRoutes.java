@@ -1,13 +1,13 @@
 package dev.surge.runtime.ingress;
 
-import dev.surge.runtime.http.HttpProblem;
-import dev.surge.runtime.http.ProblemResponse;
-
 import dev.surge.core.KafkaNames;
 import dev.surge.core.resource.Broker;
 import dev.surge.runtime.Metrics;
+import dev.surge.runtime.Role;
 import dev.surge.runtime.SurgeConfig;
-import dev.surge.runtime.SurgeRuntime;
+import dev.surge.runtime.http.HttpProblem;
+import dev.surge.runtime.http.ProblemResponse;
+import dev.surge.runtime.kafka.BatchProducers.BatchNotWritten;
 import dev.surge.runtime.kafka.KafkaCluster;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -16,15 +16,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,25 +40,41 @@ import org.jboss.logging.Logger;
 /**
  * {@code POST /<namespace>/<broker>}: accepts CloudEvents and answers 202 only once Kafka acknowledged
  * every event of the request. Events are written with the CloudEvents Kafka binding in binary mode
- * ({@code ce_} headers); the {@code partitionkey} extension becomes the record key.
+ * ({@code ce_} headers); the {@code partitionkey} extension becomes the record key. A single event goes through
+ * the shared idempotent producer; a batched request is one Kafka transaction, visible to triggers
+ * ({@code read_committed}) as a whole or not at all.
  */
 @ApplicationScoped
 public class IngressRoutes {
     private static final Logger LOG = Logger.getLogger(IngressRoutes.class);
     /** Two path segments; {@code /q/...} stays Quarkus' own (health, metrics), {@code /functions/...} the activator's. */
     static final String PATH = "^/(?!q/|functions/)([^/]+)/([^/]+)/?$";
+    /** How much of a too-large body is read and discarded after the 413, so the client gets to read it. */
+    static final int DRAIN_FACTOR = 4;
+    /** Longest wait for the rest of a too-large body before the connection is closed. */
+    static final long DRAIN_MS = 5000;
 
     @Inject
-    SurgeRuntime runtime;
+    BrokerView brokers;
     @Inject
     SurgeConfig config;
     @Inject
     MeterRegistry registry;
 
-    private final EventParser parser = new EventParser();
+    private EventParser parser;
     private final ConcurrentHashMap<Broker, BrokerMeters> meters = new ConcurrentHashMap<>();
 
+    @PostConstruct
+    void init() {
+        SurgeConfig.Ingress ingress = config.ingress();
+        parser = new EventParser(new EventLimits(ingress.maxAttributes(), ingress.maxAttributeBytes(),
+                ingress.maxHeaderBytes()));
+    }
+
     void routes(@Observes Router router) {
+        if (!config.roles().contains(Role.INGRESS)) {
+            return; // a dispatcher or scaler process accepts no events
+        }
         router.routeWithRegex(PATH)
                 .handler(this::checkTarget)
                 .failureHandler(this::failure);
@@ -77,26 +96,34 @@ public class IngressRoutes {
     }
 
     /**
-     * Reads the body up to the configured limit; larger requests get 413 as soon as their size is known
-     * (from Content-Length, or while a chunked body streams in) rather than after buffering them.
+     * Reads the body up to the configured limit. A larger request gets 413 as soon as its size is known (from
+     * Content-Length, or while a chunked body streams in); then, as nginx's lingering close does, the rest of
+     * the body is read and discarded up to a bound, so that a client which writes its whole body before
+     * reading receives the 413 instead of a connection reset.
      */
     private void readBody(RoutingContext ctx) {
         int limit = config.ingress().maxRequestBytes();
+        long drainLimit = (long) DRAIN_FACTOR * limit;
         HttpServerRequest request = ctx.request();
         String length = request.getHeader("Content-Length");
-        if (length != null && parseLength(length) > limit) {
-            tooLarge(ctx);
-            return;
-        }
-        Buffer body = Buffer.buffer(length == null ? 1024 : (int) Math.max(parseLength(length), 0));
+        long declared = length == null ? -1 : parseLength(length);
+        Buffer body = Buffer.buffer(declared < 0 || declared > limit ? 1024 : (int) declared);
+        long[] received = {0};
         boolean[] over = {false};
+        Runnable refuse = () -> {
+            over[0] = true;
+            tooLarge(ctx);
+            long timer = ctx.vertx().setTimer(DRAIN_MS, t -> request.connection().close());
+            request.endHandler(v -> ctx.vertx().cancelTimer(timer));
+        };
         request.handler(chunk -> {
+            received[0] += chunk.length();
             if (over[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > limit) {
-                over[0] = true;
-                tooLarge(ctx);
+                if (received[0] > drainLimit) {
+                    request.connection().close();
+                }
+            } else if (received[0] > limit) {
+                refuse.run();
             } else {
                 body.appendBuffer(chunk);
             }
@@ -106,11 +133,10 @@ public class IngressRoutes {
                 ctx.fail(e);
             }
         });
-        request.endHandler(v -> {
-            if (!over[0]) {
-                accept(ctx, body);
-            }
-        });
+        request.endHandler(v -> accept(ctx, body));
+        if (declared > limit) {
+            refuse.run();
+        }
         request.resume();
     }
 
@@ -130,12 +156,18 @@ public class IngressRoutes {
     }
 
     private Broker broker(RoutingContext ctx) {
-        return runtime.resources().broker(ctx.pathParam("param0"), ctx.pathParam("param1")).orElse(null);
+        return brokers.broker(ctx.pathParam("param0"), ctx.pathParam("param1")).orElse(null);
     }
 
     private void accept(RoutingContext ctx, Buffer body) {
         long start = System.nanoTime();
         Broker broker = broker(ctx);
+        if (broker == null) {
+            // Removed while the body streamed in.
+            ProblemResponse.send(ctx.response(), new HttpProblem(404, "Unknown broker", "no broker '"
+                    + ctx.pathParam("param1") + "' in namespace '" + ctx.pathParam("param0") + "'"), ctx.normalizedPath());
+            return;
+        }
         BrokerMeters m = meters.computeIfAbsent(broker, this::metersOf);
         List<CloudEvent> events;
         try {
@@ -144,42 +176,61 @@ public class IngressRoutes {
             reject(ctx, m, e);
             return;
         }
-        KafkaCluster kafka = runtime.kafka();
-        if (!kafka.isReachable()) {
-            unavailable(ctx, m, "Kafka is unreachable");
+        KafkaCluster kafka = brokers.kafka();
+        if (kafka == null || !kafka.isReachable()) {
+            unavailable(ctx, m, "Kafka is unreachable; nothing of this request was written, send it again");
             return;
         }
         String topic = KafkaNames.brokerTopic(broker.namespace(), broker.name());
         // Encode every event before sending any, so a request is refused as a whole or sent as a whole.
-        List<ProducerRecord<String, byte[]>> records = new java.util.ArrayList<>(events.size());
-        for (CloudEvent event : events) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
             try {
-                records.add(KafkaMessageFactory.<String>createWriter(topic, partitionKey(event)).writeBinary(event));
+                records.add(KafkaMessageFactory.<String>createWriter(topic, partitionKey(events.get(i)))
+                        .writeBinary(events.get(i)));
             } catch (RuntimeException e) {
-                reject(ctx, m, HttpProblem.invalid(null, "cannot encode the event for Kafka: " + e.getMessage()));
+                HttpProblem problem = HttpProblem.invalid(null, "cannot encode the event for Kafka: " + e.getMessage());
+                reject(ctx, m, events.size() > 1 ? problem.inBatch(i) : problem);
                 return;
             }
         }
+        Runnable accepted = () -> {
+            m.accepted.increment(records.size());
+            m.latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            ctx.response().setStatusCode(202).end();
+        };
         Context context = Vertx.currentContext();
+        if (EventParser.BATCH.equals(EventParser.mediaType(ctx.request().getHeader("Content-Type")))) {
+            kafka.batchProducers().write(records).whenComplete((v, error) -> context.runOnContext(x -> {
+                if (error == null) {
+                    accepted.run();
+                } else {
+                    batchFailed(ctx, m, kafka, error instanceof CompletionException ? error.getCause() : error);
+                }
+            }));
+            return;
+        }
+        sendEach(ctx, m, kafka, records, context, accepted);
+    }
+
+    /** Single events: the shared idempotent producer, no transaction. */
+    private void sendEach(RoutingContext ctx, BrokerMeters m, KafkaCluster kafka,
+            List<ProducerRecord<String, byte[]>> records, Context context, Runnable accepted) {
         AtomicInteger pending = new AtomicInteger(records.size());
         for (ProducerRecord<String, byte[]> record : records) {
             try {
                 kafka.producer().send(record, (metadata, error) -> {
                     if (error != null) {
                         if (pending.getAndSet(-1) > 0) {
-                            context.runOnContext(v -> produceFailed(ctx, m, error));
+                            context.runOnContext(v -> produceFailed(ctx, m, kafka, error));
                         }
                     } else if (pending.decrementAndGet() == 0) {
-                        context.runOnContext(v -> {
-                            m.accepted.increment(records.size());
-                            m.latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                            ctx.response().setStatusCode(202).end();
-                        });
+                        context.runOnContext(v -> accepted.run());
                     }
                 });
             } catch (RuntimeException e) {
                 if (pending.getAndSet(-1) > 0) {
-                    produceFailed(ctx, m, e);
+                    produceFailed(ctx, m, kafka, e);
                 }
                 return;
             }
@@ -191,13 +242,14 @@ public class IngressRoutes {
         return key == null ? null : key.toString();
     }
 
-    private void produceFailed(RoutingContext ctx, BrokerMeters m, Throwable error) {
+    private void produceFailed(RoutingContext ctx, BrokerMeters m, KafkaCluster kafka, Throwable error) {
         if (error instanceof RecordTooLargeException) {
             reject(ctx, m, new HttpProblem(413, "Payload Too Large", "Kafka refused the event as too large: "
                     + error.getMessage()));
         } else if (error instanceof TimeoutException || error instanceof RetriableException) {
-            runtime.kafka().markUnreachable();
-            unavailable(ctx, m, "Kafka did not acknowledge the event in time: " + error.getMessage());
+            kafka.markUnreachable();
+            unavailable(ctx, m, "Kafka did not acknowledge the event in time: " + error.getMessage()
+                    + "; nothing of this request was acknowledged, send it again");
         } else {
             LOG.warnf(error, "producing to Kafka failed");
             reject(ctx, m, new HttpProblem(500, "Internal Server Error", "writing to Kafka failed: "
@@ -205,10 +257,40 @@ public class IngressRoutes {
         }
     }
 
+    /** Says truthfully what became of a batch: its transaction is what triggers see. */
+    private void batchFailed(RoutingContext ctx, BrokerMeters m, KafkaCluster kafka, Throwable error) {
+        if (!(error instanceof BatchNotWritten failed)) {
+            LOG.warnf(error, "writing a batch failed");
+            reject(ctx, m, new HttpProblem(500, "Internal Server Error", "writing the batch failed: " + error.getMessage()));
+            return;
+        }
+        Throwable cause = failed.getCause();
+        String reason = cause == null ? "unknown" : cause.getMessage();
+        if (failed.outcome() == BatchNotWritten.Outcome.UNKNOWN) {
+            kafka.markUnreachable();
+            unavailable(ctx, m, "Kafka did not confirm the batch's transaction in time (" + reason + "): the batch is"
+                    + " visible to triggers either as a whole or not at all; sending it again may deliver its events twice");
+            return;
+        }
+        String notWritten = "the batch was not written, nothing of it is visible to triggers";
+        if (cause instanceof RecordTooLargeException && failed.failedIndex() >= 0) {
+            int i = failed.failedIndex();
+            reject(ctx, m, new HttpProblem(413, "Payload Too Large", "Kafka refused event " + i
+                    + " of the batch as too large (" + reason + "): " + notWritten, null, i));
+        } else if (cause instanceof TimeoutException || cause instanceof RetriableException) {
+            kafka.markUnreachable();
+            unavailable(ctx, m, "Kafka is unavailable (" + reason + "): " + notWritten + "; send it again");
+        } else {
+            LOG.warnf(failed, "writing a batch to Kafka failed");
+            Integer index = failed.failedIndex() >= 0 ? failed.failedIndex() : null;
+            reject(ctx, m, new HttpProblem(500, "Internal Server Error", "writing the batch to Kafka failed ("
+                    + reason + "): " + notWritten, null, index));
+        }
+    }
+
     private void unavailable(RoutingContext ctx, BrokerMeters m, String detail) {
         ctx.response().putHeader("Retry-After", "1");
-        reject(ctx, m, new HttpProblem(503, "Service Unavailable", detail
-                + "; nothing of this request was acknowledged, send it again"));
+        reject(ctx, m, new HttpProblem(503, "Service Unavailable", detail));
     }
 
     private void reject(RoutingContext ctx, BrokerMeters m, HttpProblem e) {

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Surge's connection to Kafka: the embedded broker of local mode (or an existing cluster), the one
- * producer every component shares, topic provisioning, and a watch on whether Kafka answers.
+ * producer every component shares, the transactional producers of batches, topic provisioning, and a watch on whether Kafka answers.
  */
 public final class KafkaCluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KafkaCluster.class);
@@ -39,10 +39,12 @@ public final class KafkaCluster implements AutoCloseable {
     private final String bootstrapServers;
     private final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
+    private final BatchProducers batchProducers;
     private final ScheduledExecutorService watcher;
     private volatile boolean reachable = true;
 
-    private KafkaCluster(EmbeddedKafka embedded, KafkaClientSettings clients, SurgeConfig.Kafka config) {
+    private KafkaCluster(EmbeddedKafka embedded, KafkaClientSettings clients, SurgeConfig.Kafka config,
+            SurgeConfig.Ingress ingress, boolean batches) {
         this.embedded = embedded;
         this.clients = clients;
         this.bootstrapServers = clients.bootstrapServers();
@@ -52,6 +54,9 @@ public final class KafkaCluster implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, 5000))));
         this.producer = new KafkaProducer<>(clients.with(producerConfig(timeoutMs)), new StringSerializer(),
                 new ByteArraySerializer());
+        // Only the ingress writes batches; each slot opens a transactional producer at start.
+        this.batchProducers = batches ? BatchProducers.of(clients, timeoutMs, ingress.transactionTimeout(),
+                ingress.transactionalIdPrefix(), ingress.batchProducers()) : null;
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "surge-kafka-watch");
             t.setDaemon(true);
@@ -85,7 +90,8 @@ public final class KafkaCluster implements AutoCloseable {
             LOG.warnf("Kafka client settings %s are Surge's own (its delivery guarantees depend on them); the values"
                     + " given were ignored", clients.overridden());
         }
-        return new KafkaCluster(kafka, clients, config.kafka());
+        return new KafkaCluster(kafka, clients, config.kafka(), config.ingress(),
+                config.roles().contains(dev.surge.runtime.Role.INGRESS));
     }
 
     /**
@@ -195,6 +201,11 @@ public final class KafkaCluster implements AutoCloseable {
         return producer;
     }
 
+    /** Transactional producers for batches that must be written atomically. */
+    public BatchProducers batchProducers() {
+        return batchProducers;
+    }
+
     public Admin admin() {
         return admin;
     }
@@ -207,6 +218,9 @@ public final class KafkaCluster implements AutoCloseable {
     @Override
     public void close() {
         watcher.shutdownNow();
+        if (batchProducers != null) {
+            batchProducers.close();
+        }
         producer.close(java.time.Duration.ofSeconds(5));
         admin.close(java.time.Duration.ofSeconds(2));
         if (embedded != null) {

@@ -27,6 +27,10 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
 
     public static final String SCALING_TOPIC = "surge.test.scaling";
 
+    /** A broker of its own for batch tests, whose topic they give a small max.message.bytes. */
+    public static final String BATCH_BROKER = "batches";
+    public static final String BATCH_TOPIC = "surge.test.batches";
+
     private static RecordingSink sink;
     private static ScriptedTarget target;
 
@@ -105,6 +109,7 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
         String orders = functions.resolve("orders/target/quarkus-app").toString();
         y.append(doc("Function", "greeter", "path: " + greeter + "\nenv: {GREETING: Hi}"));
         y.append(doc("Trigger", "greet", "broker: events\nfilters: [{exact: {type: dev.surge.greet}}]\nfunction: greeter"));
+        y.append(doc("Broker", BATCH_BROKER, "partitions: 3"));
         y.append(doc("Broker", "scaling", "partitions: 3"));
         y.append(doc("Function", "scaled", "path: " + greeter + "\nenv: {GREETING: Hi, GREETING_WORK: PT0.05S}"
                 + "\nconcurrency: 4\nscaling: {maxReplicas: 3, lagThreshold: 50, cooldownPeriod: PT3S,"

@@ -1,0 +1,194 @@
+package dev.surge.runtime.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.surge.runtime.http.HttpProblem;
+import io.cloudevents.CloudEvent;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The CloudEvents type system and Surge's limits as the ingress enforces them, without HTTP or Kafka. */
+class EventParserTest {
+    private static final String BASE = "\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/test\",\"type\":\"t\"";
+    private final EventParser parser = new EventParser(EventLimits.DEFAULT);
+
+    /** A structured-mode member added to a valid event → status, attribute at fault, what the detail says. */
+    static Stream<Arguments> invalidStructured() {
+        return Stream.of(
+                row("\"myext\":\"a\\u000bb\"", 400, "myext", "control character (U+000B)"),
+                row("\"myext\":\"a\\u0085b\"", 400, "myext", "control character (U+0085)"),
+                row("\"myext\":\"a\\u007fb\"", 400, "myext", "control character (U+007F)"),
+                row("\"myext\":\"\\uDEAD\"", 400, "myext", "unpaired surrogate"),
+                row("\"myext\":\"x\\uFFFE\"", 400, "myext", "noncharacter"),
+                row("\"myext\":\"\\uFDD0\"", 400, "myext", "noncharacter"),
+                row("\"myext\":{\"a\":1}", 400, "myext", "is a JSON object"),
+                row("\"myext\":[1]", 400, "myext", "is a JSON array"),
+                row("\"myext\":1.5", 400, "myext", "fraction or exponent"),
+                row("\"myext\":1e3", 400, "myext", "fraction or exponent"),
+                row("\"myext\":2147483648", 400, "myext", "out of the Integer range"),
+                row("\"myext\":-2147483649", 400, "myext", "out of the Integer range"),
+                row("\"MyExt\":\"x\"", 400, "MyExt", "lower-case letters a-z and digits 0-9 only"),
+                row("\"my_ext\":\"x\"", 400, "my_ext", "lower-case letters a-z and digits 0-9 only"),
+                row("\"\":\"x\"", 400, "", "an attribute name is empty"),
+                row("\"subject\":\"\"", 400, "subject", "non-empty string"),
+                row("\"subject\":5", 400, "subject", "must be a string, not a number"),
+                row("\"time\":\"2026-11-24T10:00Z\"", 400, "time", "not an RFC 3339 timestamp"),
+                row("\"time\":\"2026-13-24T10:00:00Z\"", 400, "time", "not an RFC 3339 timestamp"),
+                row("\"time\":true", 400, "time", "must be a string, not a boolean"),
+                row("\"dataschema\":\"/relative\"", 400, "dataschema", "absolute URI"),
+                row("\"dataschema\":\"\"", 400, "dataschema", "non-empty string"),
+                row("\"datacontenttype\":\"json\"", 400, "datacontenttype", "not a media type"),
+                row("\"myext\":\"" + "x".repeat(4097) + "\"", 400, "myext", "longer than 4096 bytes"),
+                row("\"data\":1,\"data_base64\":\"AA==\"", 400, "data_base64", "not both"));
+    }
+
+    @ParameterizedTest(name = "{0} → {1} {2}")
+    @MethodSource("invalidStructured")
+    void structuredModeRefusesWhatTheTypeSystemForbids(String member, int status, String attribute, String detail) {
+        HttpProblem problem = refused(structured("{" + BASE + "," + member + "}"));
+        assertThat(problem.status()).isEqualTo(status);
+        assertThat(problem.attribute()).isEqualTo(attribute);
+        assertThat(problem.getMessage()).contains(detail);
+    }
+
+    @Test
+    void requiredAttributesMustBeNonEmptyAndSourceAURIReference() {
+        HttpProblem source = refused(structured("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"has space\",\"type\":\"t\"}"));
+        assertThat(source.attribute()).isEqualTo("source");
+        assertThat(source.getMessage()).contains("not a URI-reference");
+        HttpProblem id = refused(structured("{\"specversion\":\"1.0\",\"id\":\"\",\"source\":\"/s\",\"type\":\"t\"}"));
+        assertThat(id.attribute()).isEqualTo("id");
+    }
+
+    @Test
+    void structuredModeAcceptsEveryTypeOfTheTypeSystem() {
+        CloudEvent event = parser.parse(headers("Content-Type", "application/cloudevents+json"), Buffer.buffer("{" + BASE
+                + ",\"flag\":true,\"count\":-2147483648,\"emoji\":\"\\uD83D\\uDE00\",\"gone\":null,\"name\":\"grüß\","
+                + "\"time\":\"2026-11-24t10:00:00.123+01:00\",\"dataschema\":\"urn:example:schema\","
+                + "\"datacontenttype\":\"text/plain; charset=utf-8\",\"data\":\"hi\"}")).get(0);
+        assertThat(event.getExtension("flag")).isEqualTo(true);
+        assertThat(event.getExtension("count")).isEqualTo(Integer.MIN_VALUE);
+        assertThat(event.getExtension("emoji")).isEqualTo("\uD83D\uDE00");
+        assertThat(event.getExtension("name")).isEqualTo("grüß");
+        assertThat(event.getExtensionNames()).doesNotContain("gone");
+        assertThat(event.getTime()).isNotNull();
+    }
+
+    @Test
+    void tooManyAttributesAreRefused() {
+        StringBuilder members = new StringBuilder(BASE);
+        for (int i = 0; i < 61; i++) {
+            members.append(",\"x").append(i).append("\":\"v\"");
+        }
+        HttpProblem problem = refused(structured("{" + members + "}"));
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.getMessage()).contains("65 attributes, more than the 64 allowed");
+    }
+
+    @Test
+    void attributesThatWouldNotFitIntoDeliveryHeadersAreRefused() {
+        // 40 values of 200 non-ASCII characters: 400 bytes each in UTF-8, 1200 once percent-encoded.
+        StringBuilder members = new StringBuilder(BASE);
+        for (int i = 0; i < 40; i++) {
+            members.append(",\"x").append(i).append("\":\"").append("é".repeat(200)).append('"');
+        }
+        HttpProblem problem = refused(structured("{" + members + "}"));
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.getMessage()).contains("as HTTP headers, more than the 16384 allowed");
+    }
+
+    @Test
+    void aBatchNamesTheIndexOfTheInvalidEvent() {
+        HttpProblem problem = refused(() -> parser.parse(headers("Content-Type", EventParser.BATCH),
+                Buffer.buffer("[{" + BASE + "},{" + BASE + ",\"myext\":\"a\\u0000b\"}]")));
+        assertThat(problem.index()).isEqualTo(1);
+        assertThat(problem.attribute()).isEqualTo("myext");
+        assertThat(problem.getMessage()).startsWith("event 1 of the batch: ").contains("U+0000");
+    }
+
+    /** A ce- header added to a valid binary-mode request → status, attribute at fault, what the detail says. */
+    static Stream<Arguments> invalidBinary() {
+        return Stream.of(
+                row("ce-myext", "a%0Bb", 400, "myext", "control character (U+000B)"),
+                row("ce-myext", "a%C2%85b", 400, "myext", "control character (U+0085)"),
+                row("ce-myext", "%C0%A0", 400, "myext", "not valid UTF-8"),
+                row("ce-myext", "%ED%BA%AD", 400, "myext", "not valid UTF-8"),
+                row("ce-myext", "100%", 400, "myext", "not followed by two hexadecimal digits"),
+                row("ce-myext", "%zz", 400, "myext", "not followed by two hexadecimal digits"),
+                row("ce-myext", "café", 400, "myext", "not percent-encoded"),
+                row("ce-myext", "%EF%BF%BE", 400, "myext", "noncharacter"),
+                row("ce-my-ext", "x", 400, "my-ext", "lower-case letters a-z and digits 0-9 only"),
+                row("ce-my_ext", "x", 400, "my_ext", "lower-case letters a-z and digits 0-9 only"),
+                row("ce-data", "x", 400, "data", "payload"),
+                row("ce-time", "yesterday", 400, "time", "not an RFC 3339 timestamp"),
+                row("ce-dataschema", "not%20a%20uri", 400, "dataschema", "not a URI"),
+                row("ce-myext", "x".repeat(4097), 400, "myext", "longer than 4096 bytes"),
+                row("ce-myext", "x".repeat(17000), 431, null, "more than the 16384 allowed"),
+                row("Content-Type", "json", 400, "datacontenttype", "not a media type"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} → {2} {3}")
+    @MethodSource("invalidBinary")
+    void binaryModeRefusesWhatTheTypeSystemForbids(String header, String value, int status, String attribute,
+            String detail) {
+        MultiMap headers = binaryHeaders().set(header, value);
+        HttpProblem problem = refused(() -> parser.parse(headers, Buffer.buffer("{}")));
+        assertThat(problem.status()).isEqualTo(status);
+        assertThat(problem.attribute()).isEqualTo(attribute);
+        assertThat(problem.getMessage()).contains(detail);
+    }
+
+    @Test
+    void binaryModeHeadersArePercentDecodedAndUnquoted() {
+        MultiMap headers = binaryHeaders().add("ce-greeting", "gr%C3%BC%C3%9F%20dich%25").add("ce-quoted", "\"a \\\"b\\\"\"")
+                .add("CE-Upper", "x").add("ce-source", "/s%20t");
+        headers.set("ce-source", "/s%2Ft");
+        CloudEvent event = parser.parse(headers, Buffer.buffer("{}")).get(0);
+        assertThat(event.getExtension("greeting")).isEqualTo("grüß dich%");
+        assertThat(event.getExtension("quoted")).isEqualTo("a \"b\"");
+        assertThat(event.getExtension("upper")).isEqualTo("x");
+        assertThat(event.getSource().toString()).isEqualTo("/s/t");
+    }
+
+    @Test
+    void aBinaryAttributeGivenTwiceIsRefused() {
+        HttpProblem problem = refused(() -> parser.parse(binaryHeaders().add("ce-myext", "a").add("ce-MyExt", "b"),
+                Buffer.buffer("{}")));
+        assertThat(problem.attribute()).isEqualTo("myext");
+        assertThat(problem.getMessage()).contains("given twice");
+    }
+
+    private static MultiMap binaryHeaders() {
+        return MultiMap.caseInsensitiveMultiMap().add("ce-specversion", "1.0").add("ce-id", "e-1")
+                .add("ce-source", "/test").add("ce-type", "t").add("Content-Type", "application/json");
+    }
+
+    private static MultiMap headers(String name, String value) {
+        return MultiMap.caseInsensitiveMultiMap().add(name, value);
+    }
+
+    private ThrowingParse structured(String json) {
+        return () -> parser.parse(headers("Content-Type", "application/cloudevents+json"), Buffer.buffer(json));
+    }
+
+    private static HttpProblem refused(ThrowingParse parse) {
+        HttpProblem problem = catchThrowableOfType(HttpProblem.class, parse::run);
+        assertThat(problem).as("the request is refused").isNotNull();
+        return problem;
+    }
+
+    private interface ThrowingParse {
+        List<CloudEvent> run();
+    }
+
+    private static Arguments row(Object... values) {
+        return Arguments.of(values);
+    }
+}
