@@ -24,7 +24,7 @@ class BinaryModeHeadersTest {
             "日本|%E6%97%A5%E6%9C%AC",
             "/path?q=1&r=[x]|/path?q=1&r=[x]"})
     void percentEncodesWhatTheBindingRequires(String value, String onTheWire) {
-        assertThat(BinaryModeHeaders.percentEncode(value)).isEqualTo(onTheWire);
+        assertThat(dev.surge.runtime.http.PercentEncoding.encode(value)).isEqualTo(onTheWire);
     }
 
     @Test
