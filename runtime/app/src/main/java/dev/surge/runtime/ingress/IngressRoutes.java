@@ -5,6 +5,7 @@ import dev.surge.core.resource.Broker;
 import dev.surge.runtime.Metrics;
 import dev.surge.runtime.Role;
 import dev.surge.runtime.SurgeConfig;
+import dev.surge.runtime.http.BoundedBody;
 import dev.surge.runtime.http.HttpProblem;
 import dev.surge.runtime.http.ProblemResponse;
 import dev.surge.runtime.kafka.BatchProducers.BatchNotWritten;
@@ -49,10 +50,6 @@ public class IngressRoutes {
     private static final Logger LOG = Logger.getLogger(IngressRoutes.class);
     /** Two path segments; {@code /q/...} stays Quarkus' own (health, metrics), {@code /functions/...} the activator's. */
     static final String PATH = "^/(?!q/|functions/)([^/]+)/([^/]+)/?$";
-    /** How much of a too-large body is read and discarded after the 413, so the client gets to read it. */
-    static final int DRAIN_FACTOR = 4;
-    /** Longest wait for the rest of a too-large body before the connection is closed. */
-    static final long DRAIN_MS = 5000;
 
     @Inject
     BrokerView brokers;
@@ -95,57 +92,9 @@ public class IngressRoutes {
         readBody(ctx);
     }
 
-    /**
-     * Reads the body up to the configured limit. A larger request gets 413 as soon as its size is known (from
-     * Content-Length, or while a chunked body streams in); then, as nginx's lingering close does, the rest of
-     * the body is read and discarded up to a bound, so that a client which writes its whole body before
-     * reading receives the 413 instead of a connection reset.
-     */
+    /** Reads the body up to {@code surge.ingress.max-request-bytes}; see {@link BoundedBody}. */
     private void readBody(RoutingContext ctx) {
-        int limit = config.ingress().maxRequestBytes();
-        long drainLimit = (long) DRAIN_FACTOR * limit;
-        HttpServerRequest request = ctx.request();
-        String length = request.getHeader("Content-Length");
-        long declared = length == null ? -1 : parseLength(length);
-        Buffer body = Buffer.buffer(declared < 0 || declared > limit ? 1024 : (int) declared);
-        long[] received = {0};
-        boolean[] over = {false};
-        Runnable refuse = () -> {
-            over[0] = true;
-            tooLarge(ctx);
-            long timer = ctx.vertx().setTimer(DRAIN_MS, t -> request.connection().close());
-            request.endHandler(v -> ctx.vertx().cancelTimer(timer));
-        };
-        request.handler(chunk -> {
-            received[0] += chunk.length();
-            if (over[0]) {
-                if (received[0] > drainLimit) {
-                    request.connection().close();
-                }
-            } else if (received[0] > limit) {
-                refuse.run();
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        request.exceptionHandler(e -> {
-            if (!ctx.response().ended()) {
-                ctx.fail(e);
-            }
-        });
-        request.endHandler(v -> accept(ctx, body));
-        if (declared > limit) {
-            refuse.run();
-        }
-        request.resume();
-    }
-
-    private static long parseLength(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        BoundedBody.read(ctx, config.ingress().maxRequestBytes(), () -> tooLarge(ctx), body -> accept(ctx, body));
     }
 
     private void tooLarge(RoutingContext ctx) {

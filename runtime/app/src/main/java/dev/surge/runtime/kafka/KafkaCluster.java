@@ -119,9 +119,11 @@ public final class KafkaCluster implements AutoCloseable {
     public void ensureTopics(ResourceSet resources) throws InterruptedException {
         for (Broker b : resources.brokers()) {
             String topic = KafkaNames.brokerTopic(b.namespace(), b.name());
-            create(new NewTopic(topic, b.partitions(), b.replicationFactor())
+            boolean created = create(new NewTopic(topic, b.partitions(), b.replicationFactor())
                     .configs(Map.of("retention.ms", String.valueOf(b.retention().toMillis()))), b.partitions());
-            grow(topic, b.partitions());
+            if (!created) {
+                grow(topic, b.partitions()); // a topic just created has its partitions; its metadata may lag
+            }
         }
         for (Trigger t : resources.triggers()) {
             if (t.delivery().deadLetterSink() instanceof DeadLetterSink.Topic dlq) {
@@ -148,15 +150,18 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    private void create(NewTopic topic, int partitions) throws InterruptedException {
+    /** Creates the topic; false when it existed already. */
+    private boolean create(NewTopic topic, int partitions) throws InterruptedException {
         try {
             admin.createTopics(List.of(topic)).all().get();
             LOG.infof("created topic %s (%d partitions)", topic.name(), partitions);
+            return true;
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
                         e.getCause());
             }
+            return false;
         }
     }
 

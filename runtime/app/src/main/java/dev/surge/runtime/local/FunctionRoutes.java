@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.surge.runtime.SurgeConfig;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
+import dev.surge.runtime.http.BoundedBody;
 import dev.surge.runtime.http.HttpProblem;
 import dev.surge.runtime.http.ProblemResponse;
 import io.vertx.core.MultiMap;
@@ -41,8 +42,6 @@ public class FunctionRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long WAIT_STEP_MS = 10;
     /** How much of a too-large body is read and discarded after the 413, and for how long at most. */
-    private static final int DRAIN_FACTOR = 4;
-    private static final long DRAIN_MS = 5000;
     /** Hop-by-hop headers (RFC 9110, 7.6.1) and those the client recomputes. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "keep-alive", "transfer-encoding",
             "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length");
@@ -178,52 +177,9 @@ public class FunctionRoutes {
      */
     private void readBounded(RoutingContext ctx, java.util.function.Consumer<Buffer> then) {
         int limit = config.ingress().maxRequestBytes();
-        long drainLimit = (long) DRAIN_FACTOR * limit;
-        HttpServerRequest request = ctx.request();
-        long declared = parseLength(request.getHeader("Content-Length"));
-        Buffer body = Buffer.buffer(declared < 0 || declared > limit ? 1024 : (int) declared);
-        long[] received = {0};
-        boolean[] over = {false};
-        Runnable refuse = () -> {
-            over[0] = true;
-            tooLarge(ctx, limit);
-            long timer = ctx.vertx().setTimer(DRAIN_MS, t -> request.connection().close());
-            request.endHandler(v -> ctx.vertx().cancelTimer(timer));
-        };
-        request.handler(chunk -> {
-            received[0] += chunk.length();
-            if (over[0]) {
-                if (received[0] > drainLimit) {
-                    request.connection().close();
-                }
-            } else if (received[0] > limit) {
-                refuse.run();
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        request.exceptionHandler(e -> {
-            if (!ctx.response().ended()) {
-                ctx.fail(e);
-            }
-        });
-        request.endHandler(v -> then.accept(body));
-        if (declared > limit) {
-            refuse.run();
-        }
-        request.resume(); // Quarkus hands routes a paused request
+        BoundedBody.read(ctx, limit, () -> tooLarge(ctx, limit), then);
     }
 
-    private static long parseLength(String value) {
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 
     private static void tooLarge(RoutingContext ctx, int limit) {
         problem(ctx, new HttpProblem(413, "Payload Too Large", "the request is larger than " + limit
