@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Surge's HTTP ingress vs Kafka's own producer, on the same embedded broker, in one run.
-#   bench/ingress.sh            (DURATION=15s RECORDS=1000000 by default; about 2 GB written, then deleted)
-# Prints each rate and its ratio to the producer's rate. Bounded: every load runs for DURATION, the
-# producer sends RECORDS records; the broker and all it wrote are deleted at the end.
+# Surge's HTTP ingress vs Kafka's own producer, on the same embedded broker, in one run; and the ingress with
+# the demo's four triggers consuming its broker (no event matching them) vs the ingress with no trigger.
+#   bench/ingress.sh            (DURATION=15s RECORDS=1000000 by default; about 3 GB written, then deleted)
+# Prints each rate and its ratio to its baseline. Bounded: every load runs for DURATION, the producer sends
+# RECORDS records; the broker and all it wrote are deleted at the end.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-15s}
@@ -10,10 +11,20 @@ RECORDS=${RECORDS:-1000000}
 BATCH=${BATCH:-100}
 need_tools
 
+# The demo's resources (surge.yaml: broker demo/default, its four functions and four triggers) with absolute
+# paths, a broker with no trigger as the baseline of the same shape, and the producer's broker.
+demo=$(sed "s#path: functions/#path: $root/functions/#" "$root/surge.yaml")
 start_surge "apiVersion: surge.dev/v1alpha1
 kind: Broker
 metadata: {name: ingress, namespace: bench}
-spec: {partitions: 3}"
+spec: {partitions: 3}
+---
+apiVersion: surge.dev/v1alpha1
+kind: Broker
+metadata: {name: baseline, namespace: demo}
+spec: {partitions: 3, retention: P7D}
+---
+$demo"
 url="http://localhost:$HTTP_PORT/bench/ingress"
 data=$(python3 -c 'print("x" * 1022)')   # with the quotes: 1 KiB of JSON data
 
@@ -45,8 +56,8 @@ wrk.headers["Content-Type"] = "application/cloudevents-batch+json"
 local f = io.open("$WORK/batch.json", "r"); wrk.body = f:read("*a"); f:close()
 LUA
 
-run_wrk() { # connections script → prints "rps p50 p99 non2xx"
-  local o; o=$(wrk -t2 -c"$1" -d"$DURATION" --latency -s "$2" "$url")
+run_wrk() { # connections script [url] → prints "rps p50 p99 non2xx"
+  local o; o=$(wrk -t2 -c"$1" -d"$DURATION" --latency -s "$2" "${3:-$url}")
   echo "$o" >&2
   local rps p50 p99 bad
   rps=$(echo "$o" | awk '/Requests\/sec/ {print $2}')
@@ -69,6 +80,21 @@ read -r brps bp50 bp99 bad < <(run_wrk 32 "$WORK/batch.lua")
 [ "$bad" = 0 ] || echo "WARNING: $bad responses were not 2xx"
 bevents=$(python3 -c "print(round($brps * $BATCH))")
 
+# Events of a type none of the demo's triggers matches, to the demo's broker: its four triggers read and pass
+# over every one. Baseline: the same load to a broker of the same shape with no trigger, before and after.
+demo_url="http://localhost:$HTTP_PORT/demo/default"
+baseline_url="http://localhost:$HTTP_PORT/demo/baseline"
+echo "== ingress to a broker with no trigger (baseline, 1 of 2), 128 connections"
+read -r A1 _ _ bad < <(run_wrk 128 "$WORK/binary.lua" "$baseline_url")
+echo "== ingress to demo/default with its four triggers consuming, no event matching, 128 connections"
+read -r B BP50 BP99 bad < <(run_wrk 128 "$WORK/binary.lua" "$demo_url")
+[ "$bad" = 0 ] || echo "WARNING: $bad responses were not 2xx"
+echo "== ingress to a broker with no trigger (baseline, 2 of 2), 128 connections"
+read -r A2 _ _ bad < <(run_wrk 128 "$WORK/binary.lua" "$baseline_url")
+triggers=$(curl -s "http://localhost:$HTTP_PORT/triggers" | python3 -c 'import json,sys; print(" ".join(t["name"]+":"+t["state"] for t in json.load(sys.stdin) if t["namespace"]=="demo"))')
+started=$(curl -s "http://localhost:$HTTP_PORT/functions" | python3 -c 'import json,sys; print(sum(f["replicas"] for f in json.load(sys.stdin)))')
+restarts=$(grep -c "exited with code\|ready on port" "$WORK/surge.log" || true)
+
 echo
 echo "RESULTS ($(nproc) cores, $(date -u +%F))"
 printf '%-44s %12s %8s %8s %7s\n' "what" "rate/s" "p50" "p99" "ratio"
@@ -77,3 +103,9 @@ for c in 32 128; do
   printf '%-44s %12.0f %8s %8s %7s\n' "Surge binary, $c connections (req/s)" "${RPS[$c]}" "${P50[$c]}" "${P99[$c]}" "$(ratio "${RPS[$c]}" "$producer")"
 done
 printf '%-44s %12.0f %8s %8s %7s\n' "Surge batched x$BATCH, 32 connections (events/s)" "$bevents" "$bp50" "$bp99" "$(ratio "$bevents" "$producer")"
+echo
+baseline=$(python3 -c "print(($A1 + $A2) / 2)")
+printf '%-44s %12.0f %8s %8s %7s\n' "no trigger, 128 connections (req/s, mean)" "$baseline" "-" "-" "1.00"
+printf '%-44s %12.0f %8s %8s %7s\n' "4 triggers consuming, none matching (req/s)" "$B" "$BP50" "$BP99" "$(ratio "$B" "$baseline")"
+echo "  baseline runs: $A1 and $A2 req/s; demo triggers: $triggers"
+echo "  function replicas started during the run: $started (function processes started or exited: $restarts)"

@@ -46,7 +46,11 @@ final class Lanes {
             if (position < 0) {
                 return null;
             }
-            return new PartitionBacklog(position, matchedWaiting, matchRatio.value());
+            // Unread events are estimated only while this partition is paused: a partition read freely has its
+            // next events read and counted exactly within a poll, and a stale ratio (matching traffic a moment
+            // ago, a flood of non-matching events now) would otherwise start a function for events it will
+            // pass over.
+            return new PartitionBacklog(position, matchedWaiting, paused ? matchRatio.value() : 0.0);
         }
 
         long matchedBacklog() {

@@ -23,6 +23,7 @@ class CommitScheduleTest {
         Delivery stuck = new Delivery(lane, 0, null, TriggerDispatcherTest.event("stuck", "want"), 10);
         lanes.take(lane, 0, stuck);
         lane.matchRatio.observe(1, 1);
+        lane.paused = true; // the ratio is reported for a paused partition only
         assertThat(schedule.due(lanes.all())).containsExactly(
                 Map.entry(P0, new OffsetAndMetadata(0, new PartitionBacklog(1, 1, 1.0).encode())));
         assertThat(schedule.due(lanes.all())).as("unchanged").isEmpty();

@@ -54,7 +54,11 @@ class LanesTest {
         lane.unread = 10;
         assertThat(lane.backlog().readPosition()).isEqualTo(5);
         assertThat(lane.backlog().matchedWaiting()).isEqualTo(1);
-        assertThat(lanes.matchedBacklog()).isEqualTo(1 + 5);
+        assertThat(lanes.matchedBacklog()).as("read freely: unread events are counted once read, not estimated")
+                .isEqualTo(1);
+        lane.paused = true;
+        assertThat(lane.backlog().matchRatio()).isEqualTo(0.5);
+        assertThat(lanes.matchedBacklog()).as("paused: unread events estimated with the ratio").isEqualTo(1 + 5);
         assertThat(lanes.remove(List.of(P0))).containsExactly(lane);
         assertThat(lanes.matchedBacklog()).isZero();
     }

@@ -10,12 +10,15 @@ import java.util.Optional;
  * endpoint, and it survives restarts of either side.
  *
  * <p>Events a trigger's filter passes over never count: a matching event already read is counted exactly
- * ({@link #matchedWaiting}); events not read yet (the dispatcher is paused by backpressure, or behind) are
- * estimated with the partition's observed {@link #matchRatio}.
+ * ({@link #matchedWaiting}); events not read yet are estimated with {@link #matchRatio} — the partition's
+ * observed match ratio while the dispatcher holds it paused by backpressure, and 0 while it reads the partition
+ * freely (it counts those events exactly within a poll; a ratio observed on earlier traffic must not start a
+ * function for a flood its filter passes over).
  *
  * @param readPosition   the next offset the dispatcher will read from this partition
  * @param matchedWaiting events read and matched but not finished yet (queued, in flight, retrying)
- * @param matchRatio     share of recently read events that the trigger's filter accepted, 0..1
+ * @param matchRatio     the share of unread events expected to match, 0..1: the observed share of recently read
+ *                       events the filter accepted while the partition is paused, else 0
  */
 public record PartitionBacklog(long readPosition, long matchedWaiting, double matchRatio) {
     /** Metadata prefix and version; anything else in the metadata (another tool's commit) is not ours. */
