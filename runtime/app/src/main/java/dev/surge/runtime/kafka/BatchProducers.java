@@ -46,6 +46,8 @@ public final class BatchProducers implements AutoCloseable {
     private final String idPrefix;
     /** Most records one shared transaction collects from waiting batches. */
     static final int GROUP_RECORDS = 1000;
+    /** Producer batch.size of the transactional producers unless the user's client settings say otherwise. */
+    static final int DEFAULT_BATCH_BYTES = 128 * 1024;
 
     private final BlockingDeque<Batch> queue = new LinkedBlockingDeque<>();
     private final Thread[] slots;
@@ -84,10 +86,12 @@ public final class BatchProducers implements AutoCloseable {
             // the broker aborts it after this time (nobody else uses this transactional.id to fence it).
             config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
             config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            // Kafka's default. A record batch larger than a topic's max.message.bytes is split in batches of
-            // this size and retried, so a size above the topic's limit retries until the delivery timeout
-            // instead of naming the record that is too large.
-            config.put(ProducerConfig.BATCH_SIZE_CONFIG, 16 * 1024);
+            // Large batches: a transaction is flushed and committed as a whole, so fewer, fuller produce requests
+            // cut its time (16 KiB gave 0.7x the events/s of 128 KiB on the 2-core machine). A record batch larger
+            // than a topic's max.message.bytes is split and retried by the producer, so keep batch.size at or
+            // below the smallest max.message.bytes of the brokers' topics; a user's batch.size wins.
+            config.put(ProducerConfig.BATCH_SIZE_CONFIG, clients.user().getOrDefault(ProducerConfig.BATCH_SIZE_CONFIG,
+                    DEFAULT_BATCH_BYTES));
             return new KafkaProducer<>(config, new org.apache.kafka.common.serialization.StringSerializer(),
                     new org.apache.kafka.common.serialization.ByteArraySerializer());
         }, idPrefix, size);

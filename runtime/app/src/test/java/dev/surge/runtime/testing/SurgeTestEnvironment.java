@@ -63,6 +63,8 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
                     "surge.config-file", file.toString(),
                     "surge.data-dir", dir.resolve("data").toString(),
                     "surge.ingress.max-request-bytes", String.valueOf(64 * 1024),
+                    // BatchAtomicityIT gives a topic max.message.bytes of 20 KiB: producer batches must fit it.
+                    "surge.kafka.client.\"batch.size\"", String.valueOf(16 * 1024),
                     "surge.functions.activation-timeout", "5s");
         } catch (Exception e) {
             throw new IllegalStateException(e);
