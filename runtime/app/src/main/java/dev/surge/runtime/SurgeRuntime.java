@@ -94,8 +94,8 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
                 TriggerDispatcher d = new TriggerDispatcher(trigger, kafka.clients().with(Map.of()), kafka.producer(),
                         sender, endpoints, registry, vertx);
                 String key = trigger.namespace() + "/" + trigger.name();
-                dispatchers.put(key, d);
                 d.start();
+                dispatchers.put(key, d);
                 return () -> {
                     d.close();
                     dispatchers.remove(key, d);

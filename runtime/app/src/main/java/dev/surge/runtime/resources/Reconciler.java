@@ -56,7 +56,10 @@ public final class Reconciler implements AutoCloseable {
     private final Triggers triggers;
     private final Functions functions;
     private final Map<String, Running> dispatchers = new LinkedHashMap<>();
+    /** What the ingress and status endpoints see: the last set whose topics and functions were applied. */
     private volatile ResourceSet running;
+    /** The last set applied completely; until the source's set equals it, every tick applies again. */
+    private ResourceSet applied = ResourceSet.EMPTY;
     private ScheduledExecutorService ticks;
 
     private record Running(Trigger trigger, RunningTrigger handle) {
@@ -92,7 +95,7 @@ public final class Reconciler implements AutoCloseable {
         try {
             source.poll();
             ResourceSet wanted = source.current();
-            if (!wanted.equals(running)) {
+            if (!wanted.equals(applied)) {
                 apply(wanted);
             }
         } catch (Exception e) {
@@ -105,46 +108,62 @@ public final class Reconciler implements AutoCloseable {
         return running;
     }
 
+    /**
+     * Every step is idempotent for {@code next} and triggers are compared with the dispatchers that actually run,
+     * so applying the same set again after a failure finishes what the failed attempt left undone. Only a
+     * complete application is remembered as {@link #applied}.
+     */
     private void apply(ResourceSet next) throws Exception {
-        ResourceSet before = running;
-        ResourceChanges changes = ResourceChanges.between(before, next);
-        if (changes.isEmpty()) {
+        if (next.equals(applied)) {
             return;
         }
+        ResourceSet before = applied;
+        ResourceChanges changes = ResourceChanges.between(before, next);
         topics.ensure(next);
-        List<Trigger> stop = goingAway(changes.triggers());
-        List<Trigger> start = comingIn(changes.triggers());
+        Map<String, Trigger> wanted = new LinkedHashMap<>();
+        next.triggers().forEach(t -> wanted.put(key(t), t));
         // A trigger of a broker whose topic grew restarts, so its consumer sees the new partitions now rather
         // than at its next metadata refresh (minutes).
+        java.util.Set<String> grown = new java.util.HashSet<>();
         for (var b : changes.brokers().changed()) {
-            for (Trigger t : next.triggersOf(b.after())) {
-                if (!start.contains(t) && dispatchers.containsKey(key(t))) {
-                    stop.add(dispatchers.get(key(t)).trigger());
-                    start.add(t);
-                }
-            }
+            next.triggersOf(b.after()).forEach(t -> grown.add(key(t)));
         }
+        List<Exception> failures = new ArrayList<>();
         if (triggers != null) {
-            List<Running> stopping = new ArrayList<>();
-            for (Trigger t : stop) {
-                Running r = dispatchers.remove(key(t));
-                if (r != null) {
-                    stopping.add(r);
+            for (var e : List.copyOf(dispatchers.entrySet())) {
+                Trigger want = wanted.get(e.getKey());
+                if (want == null || !want.equals(e.getValue().trigger()) || grown.contains(e.getKey())) {
+                    dispatchers.remove(e.getKey());
+                    try {
+                        e.getValue().handle().close(); // one at a time: each drains its deliveries and commits
+                    } catch (RuntimeException x) {
+                        LOG.errorf(x, "stopping trigger %s failed", e.getKey());
+                    }
                 }
             }
-            stopping.parallelStream().forEach(r -> r.handle().close());
         }
         if (functions != null) {
             functions.apply(next);
         }
-        // The new set is visible before new triggers start: a trigger's function is known to the scaler.
+        // Visible before new triggers start: a new broker accepts, a trigger's function is known to the scaler.
         running = next;
         if (triggers != null) {
-            for (Trigger t : start) {
-                dispatchers.put(key(t), new Running(t, triggers.start(t)));
+            for (Trigger t : next.triggers()) {
+                if (!dispatchers.containsKey(key(t))) {
+                    try {
+                        dispatchers.put(key(t), new Running(t, triggers.start(t)));
+                    } catch (RuntimeException x) {
+                        LOG.errorf(x, "starting trigger %s failed; trying again", key(t));
+                        failures.add(x);
+                    }
+                }
             }
         }
-        if (before != ResourceSet.EMPTY) {
+        if (!failures.isEmpty()) {
+            throw failures.get(0); // not applied: the next tick applies this set again
+        }
+        applied = next;
+        if (before != ResourceSet.EMPTY && !changes.isEmpty()) {
             LOG.infof("resources of %s applied: %s", source.describe(), String.join("; ", List.of(
                     describe(changes.brokers(), "broker"), describe(changes.functions(), "function"),
                     describe(changes.triggers(), "trigger")).stream().filter(x -> !x.isEmpty()).toList()));
@@ -178,7 +197,21 @@ public final class Reconciler implements AutoCloseable {
         if (ticks != null) {
             ticks.shutdownNow();
         }
-        new ArrayList<>(dispatchers.values()).parallelStream().forEach(r -> r.handle().close());
+        // All at once: each waits for its deliveries in flight (up to its drain grace).
+        List<Thread> closing = new ArrayList<>();
+        for (Running r : dispatchers.values()) {
+            Thread t = new Thread(() -> r.handle().close(), "surge-stop-" + key(r.trigger()));
+            t.start();
+            closing.add(t);
+        }
+        for (Thread t : closing) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         dispatchers.clear();
     }
 

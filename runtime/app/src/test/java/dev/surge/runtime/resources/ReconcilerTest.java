@@ -17,6 +17,7 @@ class ReconcilerTest {
     private final List<String> calls = new ArrayList<>();
     private final FakeSource source = new FakeSource();
     private boolean kafkaDown;
+    private String failingTrigger;
 
     private final Reconciler reconciler = new Reconciler(source,
             set -> {
@@ -26,6 +27,9 @@ class ReconcilerTest {
                 calls.add("topics " + set.brokers().size());
             },
             t -> {
+                if (t.name().equals(failingTrigger)) {
+                    throw new IllegalStateException("cannot start " + t.name());
+                }
                 calls.add("start " + t.name() + " " + t.uri());
                 return () -> calls.add("stop " + t.name() + " " + t.uri());
             },
@@ -76,6 +80,23 @@ class ReconcilerTest {
         kafkaDown = false;
         reconciler.applyNow();
         assertThat(calls).containsExactly("topics 2", "functions []", "start u http://sink/two");
+    }
+
+    @Test
+    void aTriggerThatFailedToStartIsStartedAtTheNextAttemptAndTheOthersRun() throws Exception {
+        source.set(broker("b") + trigger("t1", "b", "/one") + trigger("t2", "b", "/two") + trigger("t3", "b", "/three"));
+        failingTrigger = "t2";
+        assertThatThrownBy(reconciler::applyNow).hasMessageContaining("cannot start t2");
+        assertThat(calls).contains("start t1 http://sink/one", "start t3 http://sink/three");
+        assertThat(reconciler.running().triggers()).as("the new set is visible").hasSize(3);
+        calls.clear();
+
+        failingTrigger = null;
+        reconciler.applyNow();
+        assertThat(calls).containsExactly("topics 1", "functions []", "start t2 http://sink/two");
+        calls.clear();
+        reconciler.applyNow();
+        assertThat(calls).as("applied completely: nothing left to do").isEmpty();
     }
 
     @Test
