@@ -156,8 +156,10 @@ final class Attempts {
                 outcome = new Outcome.TimedOut();
             } else {
                 outcome = new Outcome.Unreachable(String.valueOf(cause.getMessage()));
-                if (!targetReady()) {
-                    // The function went away (stopped or crashed): wait for a replica; this was no real attempt.
+                if (!targetReady() && neverConnected(cause)) {
+                    // The function went away (stopped or crashed) before this event reached it: wait for a
+                    // replica; this was no real attempt. A connection that broke while the function had the
+                    // event counts: an event that crashes its function must reach its dead-letter sink.
                     d.attempts--;
                     engine.later(TARGET_WAIT_MS, () -> start(d));
                     return;
@@ -246,12 +248,26 @@ final class Attempts {
             if (ar.succeeded()) {
                 meters.replies.increment();
                 engine.finished(d);
-            } else {
+            } else if (ar.cause() instanceof org.apache.kafka.common.errors.RetriableException) {
                 LOG.warnf("trigger %s/%s: publishing the reply to event %s failed (%s); trying again",
                         trigger.namespace(), trigger.name(), d.event.getId(), ar.cause().getMessage());
                 engine.later(HANDOFF_RETRY_MS, () -> publish(d, record));
+            } else {
+                // Kafka refuses this reply for good (too large, not authorised …): trying again would hold the
+                // partition forever. The event is dead-lettered, saying why.
+                decide(d, new Outcome.Unencodable("its reply was refused by Kafka: " + ar.cause().getMessage()));
             }
         });
+    }
+
+    /** Whether the connection to the target was never made (refused): the event did not reach it. */
+    static boolean neverConnected(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isTimeout(Throwable t) {

@@ -103,6 +103,18 @@ final class DeadLetters {
                 ? Future.succeededFuture() : Future.failedFuture("dead-letter sink answered " + r.status()));
     }
 
+    /** A sink's answer that the delivery policy would not retry either: 4xx other than 404, 408, 409, 429. */
+    static boolean refusesForGood(int status) {
+        return status >= 400 && status < 500 && status != 404 && status != 408 && status != 409 && status != 429;
+    }
+
+    /** The sink refused the dead letter for good. */
+    static final class SinkRefused extends RuntimeException {
+        SinkRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private void deliver(CloudEvent dead, Promise<Void> done) {
         Future<Void> attempt;
         if (sink instanceof DeadLetterSink.Topic t) {
@@ -124,9 +136,11 @@ final class DeadLetters {
         attempt.onComplete(ar -> {
             if (ar.succeeded()) {
                 done.complete();
-            } else if (ar.cause() instanceof EventEncodingException) {
-                // Same encoder as the delivery, so this cannot pass with time: trying again would hold the
-                // partition for good.
+            } else if (ar.cause() instanceof EventEncodingException || ar.cause() instanceof SinkRefused
+                    || (sink instanceof DeadLetterSink.Topic
+                            && !(ar.cause() instanceof org.apache.kafka.common.errors.RetriableException))) {
+                // Cannot pass with time (the delivery's own encoder failed, the sink answered a 4xx that is never
+                // retried, Kafka refused the record for good): trying again would hold the partition forever.
                 LOG.errorf("trigger %s/%s: event %s cannot be sent to dead-letter %s either (%s); dropping it",
                         trigger.namespace(), trigger.name(), dead.getId(), sink.kind(), ar.cause().getMessage());
                 meters.deadLettered("failed").increment();

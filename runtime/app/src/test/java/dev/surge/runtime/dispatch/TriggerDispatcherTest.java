@@ -86,8 +86,21 @@ class TriggerDispatcherTest {
     final Vertx vertx = Vertx.vertx();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final TestingSender sender = new TestingSender();
+    /** Kafka's mock, except that it refuses for good (as a too large record) any record of type {@code reply.huge}. */
     final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
-            new ByteArraySerializer());
+            new ByteArraySerializer()) {
+        @Override
+        public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+            if ("reply.huge".equals(header(record, "ce_type"))) {
+                var refused = new org.apache.kafka.common.errors.RecordTooLargeException(
+                        "the message is larger than max.message.bytes");
+                callback.onCompletion(null, refused);
+                return java.util.concurrent.CompletableFuture.failedFuture(refused);
+            }
+            return super.send(record, callback);
+        }
+    };
     final List<TriggerDispatcher> dispatchers = new ArrayList<>();
 
     @AfterEach
@@ -248,6 +261,25 @@ class TriggerDispatcherTest {
         assertThat(sender.count(TARGET, "fine")).isGreaterThanOrEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset(consumer, P0) == 2);
         assertThat(d.status().restarts()).as("one event never stops the trigger").isZero();
+    }
+
+    @Test
+    void aReplyKafkaRefusesForGoodDeadLettersItsEventAndTheTriggerGoesOn() {
+        CloudEvent huge = CloudEventBuilder.v1().withId("reply-1").withSource(URI.create("/fn")).withType("reply.huge")
+                .build();
+        sender.script = e -> Future.succeededFuture(e.getId().equals("big-reply")
+                ? new DeliveryResult(200, huge, new byte[0], Optional.empty()) : TestingSender.OK);
+        TestingConsumer consumer = consumer(List.of(record(P0, 0, event("big-reply", "want.order")),
+                record(P0, 1, event("next", "want.order"))));
+        TriggerDispatcher d = start(trigger(WANTED, FAST), () -> consumer);
+
+        ProducerRecord<String, byte[]> dead = await().atMost(Duration.ofSeconds(10))
+                .until(() -> deadLetter("big-reply"), r -> r != null);
+        assertThat(header(dead, "ce_surgeerrorreason")).contains("its reply was refused by Kafka")
+                .contains("max.message.bytes");
+        assertThat(sender.count(TARGET, "next")).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset(consumer, P0) == 2);
+        assertThat(d.status().restarts()).isZero();
     }
 
     @Test
