@@ -109,7 +109,10 @@ public final class TriggerDispatcher implements AutoCloseable {
         this.thread = new Thread(this::supervise, "surge-trigger-" + trigger.namespace() + "-" + trigger.name());
     }
 
-    /** The consumer's settings: the given client properties, then the dispatcher's own on top. */
+    /**
+     * The consumer's settings: the given client properties (bootstrap servers and the user's settings), with the
+     * dispatcher's guarantees on top and its tuning below.
+     */
     static Map<String, Object> consumerConfig(Trigger trigger, Map<String, Object> kafkaClientProperties) {
         Map<String, Object> c = new HashMap<>(kafkaClientProperties);
         String id = "surge-dispatcher-" + trigger.namespace() + "-" + trigger.name();
@@ -126,9 +129,9 @@ public final class TriggerDispatcher implements AutoCloseable {
         // first joined is silently skipped.
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Large fetches per partition: when one partition is left of a backlog, it alone must keep the
-        // deliveries busy (no slow tail).
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        // deliveries busy (no slow tail). Tuning only: a value the user gives wins.
+        c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        c.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         return c;
     }
 

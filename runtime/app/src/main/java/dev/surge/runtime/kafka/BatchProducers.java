@@ -90,8 +90,9 @@ public final class BatchProducers implements AutoCloseable {
             // cut its time (16 KiB gave 0.7x the events/s of 128 KiB on the 2-core machine). A record batch larger
             // than a topic's max.message.bytes is split and retried by the producer, so keep batch.size at or
             // below the smallest max.message.bytes of the brokers' topics; a user's batch.size wins.
-            config.put(ProducerConfig.BATCH_SIZE_CONFIG, clients.user().getOrDefault(ProducerConfig.BATCH_SIZE_CONFIG,
-                    DEFAULT_BATCH_BYTES));
+            if (!clients.user().containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+                config.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_BYTES);
+            }
             return new KafkaProducer<>(config, new org.apache.kafka.common.serialization.StringSerializer(),
                     new org.apache.kafka.common.serialization.ByteArraySerializer());
         }, idPrefix, size);
@@ -281,8 +282,12 @@ public final class BatchProducers implements AutoCloseable {
         } catch (ProducerFencedException | OutOfOrderSequenceException | InvalidProducerEpochException
                  | AuthorizationException | UnsupportedVersionException e) {
             // Fatal for this producer (Kafka's documented set): it cannot even abort; the broker aborts the
-            // transaction when it times out or a new producer with this transactional.id initialises.
-            return new Attempt(false, BatchNotWritten.Outcome.NOT_VISIBLE, failedAt.get(), e, false);
+            // transaction when it times out or a new producer with this transactional.id initialises. A fenced
+            // producer's transaction is aborted by the one that fenced it; after another fatal error during the
+            // commit, the coordinator may have applied it: then nobody here knows.
+            boolean fenced = e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException;
+            return new Attempt(false, committing && !fenced ? BatchNotWritten.Outcome.UNKNOWN
+                    : BatchNotWritten.Outcome.NOT_VISIBLE, failedAt.get(), e, false);
         } catch (KafkaException e) {
             failure.compareAndSet(null, e);
         }

@@ -32,7 +32,8 @@ public final class KafkaClientSettings {
             ProducerConfig.TRANSACTIONAL_ID_CONFIG, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.GROUP_ID_CONFIG,
-            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
 
     private final String bootstrapServers;
@@ -76,11 +77,15 @@ public final class KafkaClientSettings {
         return p;
     }
 
-    /** Bootstrap servers, the user's settings, then {@code own} on top. A new mutable map. */
+    /**
+     * A client's settings: {@code own} (the component's tuning and, for {@link #RESERVED} names, its guarantees),
+     * with the user's settings on top — the user's value wins for every name but the reserved ones, which the user
+     * cannot set — and the bootstrap servers. A new mutable map.
+     */
     public Map<String, Object> with(Map<String, ?> own) {
-        Map<String, Object> all = new HashMap<>(user);
+        Map<String, Object> all = new HashMap<>(own);
+        all.putAll(user); // reserved names were removed from the user's settings when they were read
         all.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        all.putAll(own);
         return all;
     }
 

@@ -23,7 +23,12 @@ import org.apache.kafka.common.TopicPartition;
 public final class KafkaBacklogReader implements BacklogReader {
     private static final long TIMEOUT_S = 5;
     private final Admin admin;
-    private final Map<String, List<TopicPartition>> partitions = new ConcurrentHashMap<>();
+    /** How long a topic's partition list is trusted: a broker's topic can grow while Surge runs. */
+    private static final long PARTITIONS_TTL_NS = TimeUnit.SECONDS.toNanos(10);
+    private final Map<String, Known> partitions = new ConcurrentHashMap<>();
+
+    private record Known(List<TopicPartition> partitions, long readAt) {
+    }
 
     public KafkaBacklogReader(Admin admin) {
         this.admin = admin;
@@ -50,13 +55,13 @@ public final class KafkaBacklogReader implements BacklogReader {
     }
 
     private List<TopicPartition> partitions(String topic) throws Exception {
-        List<TopicPartition> known = partitions.get(topic);
-        if (known != null) {
-            return known;
+        Known known = partitions.get(topic);
+        if (known != null && System.nanoTime() - known.readAt() < PARTITIONS_TTL_NS) {
+            return known.partitions();
         }
         List<TopicPartition> tps = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS)
                 .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        partitions.put(topic, tps);
+        partitions.put(topic, new Known(tps, System.nanoTime()));
         return tps;
     }
 }
