@@ -103,22 +103,33 @@ class ScalingIT {
     @Test
     void floodOfEventsNoTriggerMatchesStartsNoFunction() throws Exception {
         awaitZero();
-        int events = 3000;
-        for (int from = 0; from < events; from += 250) {
-            StringBuilder batch = new StringBuilder("[");
-            for (int i = from; i < from + 250; i++) {
-                batch.append(i == from ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"bar-").append(i)
-                        .append("\",\"source\":\"/test/perf\",\"type\":\"bars.perf\",\"data\":{\"n\":").append(i)
-                        .append("}}");
+        // Watched all along, not only at the end: a replica started and stopped again by the cooldown during
+        // the flood would otherwise go unseen.
+        AtomicInteger mostReplicas = new AtomicInteger();
+        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor();
+        watch.scheduleAtFixedRate(() -> mostReplicas.accumulateAndGet(status().replicas(), Math::max), 0, 20,
+                TimeUnit.MILLISECONDS);
+        try {
+            int events = 3000;
+            for (int from = 0; from < events; from += 250) {
+                StringBuilder batch = new StringBuilder("[");
+                for (int i = from; i < from + 250; i++) {
+                    batch.append(i == from ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"bar-").append(i)
+                            .append("\",\"source\":\"/test/perf\",\"type\":\"bars.perf\",\"data\":{\"n\":").append(i)
+                            .append("}}");
+                }
+                given().contentType("application/cloudevents-batch+json").body(batch.append(']').toString())
+                        .post("/test/scaling").then().statusCode(202);
             }
-            given().contentType("application/cloudevents-batch+json").body(batch.append(']').toString())
-                    .post("/test/scaling").then().statusCode(202);
+            // The trigger's consumer has read them all: its group's committed offsets reach the end offsets.
+            await().atMost(Duration.ofSeconds(60)).until(() -> Lag.of(runtime.kafka().admin(), SCALE_GREET_GROUP,
+                    SCALING_TOPIC) == 0);
+            // Several polling intervals (0.25 s) more, and the function never had a replica.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> status().replicas() == 0);
+        } finally {
+            watch.shutdownNow();
         }
-        // The trigger's consumer has read them all: its group's committed offsets reach the end offsets.
-        await().atMost(Duration.ofSeconds(60)).until(() -> Lag.of(runtime.kafka().admin(), SCALE_GREET_GROUP,
-                SCALING_TOPIC) == 0);
-        // Over several polling intervals (0.25 s) the function stays at zero and its backlog reads 0.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> status().replicas() == 0);
+        assertThat(mostReplicas.get()).as("replicas at any time during the flood").isZero();
         given().get("/functions/test/scaled").then().statusCode(200).body("replicas", equalTo(0))
                 .body("backlog", equalTo(0));
     }
