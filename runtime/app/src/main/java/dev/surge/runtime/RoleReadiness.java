@@ -14,7 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
  * does not run reports up with {@code running: false}, so a Deployment of one role is judged on that role.
  * <ul>
  * <li>{@code ingress}: started and Kafka answers, so no one is sent here to get 503s;</li>
- * <li>{@code dispatcher}: every trigger's consumer loop is alive (one being restarted after an error is not);</li>
+ * <li>{@code dispatcher}: every trigger of the resources has a dispatcher and its consumer loop is alive (one
+ * being restarted after an error is not);</li>
  * <li>{@code scaler}: started.</li>
  * </ul>
  */
@@ -39,7 +40,10 @@ public class RoleReadiness {
         return () -> {
             List<TriggerDispatcher> all = runtime.all();
             boolean alive = all.stream().allMatch(TriggerDispatcher::isAlive);
-            var b = check("dispatcher", Role.DISPATCHER, runtime.isStarted() && alive);
+            // A trigger of the resources without a dispatcher failed to start; the reconciler tries again.
+            int wanted = runtime.resources().triggers().size();
+            var b = check("dispatcher", Role.DISPATCHER, runtime.isStarted() && alive && all.size() >= wanted)
+                    .withData("triggers", wanted).withData("dispatchers", all.size());
             // Each trigger's state (RUNNING, RESTARTING after an error, STOPPED), so a failing one is named.
             all.forEach(d -> b.withData(d.trigger().namespace() + "/" + d.trigger().name(), d.status().state().name()));
             return b.build();
