@@ -72,12 +72,15 @@ class ReconcilePackagedIT {
         await().atMost(APPLIED).until(() -> ids("/b").containsAll(List.of("b-0", "b-1")));
 
         // A changed target, while events flow: every id reaches the old or the new target at least once.
-        CompletableFuture<List<String>> flowing = CompletableFuture.supplyAsync(() -> postMany("flow-", 300));
+        // The load runs until the new target has its share, so it spans the change whatever the machine's speed.
+        java.util.concurrent.atomic.AtomicBoolean enough = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<List<String>> flowing = CompletableFuture.supplyAsync(() -> postUntil("flow-", enough));
         await().atMost(APPLIED).until(() -> ids("/a").stream().anyMatch(id -> id.startsWith("flow-")));
         put("Trigger", "t-a", "broker: events\nfilters: [{exact: {type: live.a}}]\nuri: " + sink.url("/a2"));
         write();
+        await().atMost(APPLIED).until(() -> count("/a2", "flow-") >= 50);
+        enough.set(true);
         List<String> flowed = flowing.get();
-        await().atMost(APPLIED).until(() -> ids("/a2").size() > 0);
         await().atMost(APPLIED).untilAsserted(() -> {
             Set<String> both = ids("/a");
             both.addAll(ids("/a2"));
@@ -154,15 +157,15 @@ class ReconcilePackagedIT {
         Files.move(tmp, yaml, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private List<String> postMany(String prefix, int n) {
+    /** Posts events one after another, at least 300 and then until {@code enough}, at most 20,000; returns the ids answered 202. */
+    private List<String> postUntil(String prefix, java.util.concurrent.atomic.AtomicBoolean enough) {
         List<String> accepted = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < 20_000 && (i < 300 || !enough.get()); i++) {
             String id = prefix + i;
             try {
                 if (status("events", id, "live.a") == 202) {
                     accepted.add(id);
                 }
-                Thread.sleep(5); // paces the load so that it spans the change; not a synchronisation
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -18,8 +18,8 @@ import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Kafka's {@link MockConsumer} with what the real consumer does and the mock does not: a pending
- * {@code wakeup()} also interrupts {@code commitSync}; a poll without records waits a little instead of
- * returning at once (so the loop does not spin); async commits can be made to fail; the rebalance listener
+ * {@code wakeup()} also interrupts {@code commitSync}; a poll without records blocks until records come, a
+ * wakeup, or its timeout, instead of returning at once (so the loop does not spin); async commits can be made to fail; the rebalance listener
  * can be told that partitions are lost. Records every commit that reached the broker.
  */
 class TestingConsumer extends MockConsumer<String, byte[]> {
@@ -39,24 +39,37 @@ class TestingConsumer extends MockConsumer<String, byte[]> {
         super.subscribe(topics, listener);
     }
 
+    /**
+     * Like the real poll, blocks until records arrive, a wakeup comes, or the timeout passes, instead of
+     * returning at once and letting the loop spin.
+     */
     @Override
     public ConsumerRecords<String, byte[]> poll(Duration timeout) {
         wakeupPending.set(false);
         ConsumerRecords<String, byte[]> records = super.poll(timeout);
         if (records.isEmpty()) {
-            try {
-                Thread.sleep(Math.min(5, timeout.toMillis())); // the real poll blocks up to its timeout
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            synchronized (this) {
+                try {
+                    wait(Math.max(1, timeout.toMillis())); // addRecord and wakeup notify
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         return records;
     }
 
     @Override
+    public synchronized void addRecord(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record) {
+        super.addRecord(record);
+        notifyAll();
+    }
+
+    @Override
     public synchronized void wakeup() {
         wakeupPending.set(true);
         super.wakeup();
+        notifyAll();
     }
 
     @Override

@@ -63,21 +63,6 @@ class TriggerDispatcherTest {
     static final DeliverySpec FAST = new DeliverySpec(2, BackoffPolicy.LINEAR, Duration.ofMillis(5),
             Duration.ofMillis(20), Duration.ofSeconds(5), new DeadLetterSink.Topic("dead"), Ordering.UNORDERED, 16);
     static final TriggerFilter WANTED = e -> e.getType().startsWith("want");
-    static final FunctionEndpoints NO_FUNCTIONS = new FunctionEndpoints() {
-        @Override
-        public Optional<Lease> acquire(String namespace, String function) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean hasReady(String namespace, String function) {
-            return false;
-        }
-
-        @Override
-        public void activate(String namespace, String function) {
-        }
-    };
 
     /** Fast restarts, and a short drain so that closing with deliveries held open does not wait 10 s. */
     static final DispatchLimits LIMITS = new DispatchLimits(16L * 1024 * 1024, 64L * 1024 * 1024,
@@ -448,7 +433,7 @@ class TriggerDispatcherTest {
     }
 
     TriggerDispatcher start(Trigger trigger, Supplier<Consumer<String, byte[]>> consumers, long partitionBytes) {
-        TriggerDispatcher d = new TriggerDispatcher(trigger, consumers, producer, sender, NO_FUNCTIONS, registry, vertx,
+        TriggerDispatcher d = new TriggerDispatcher(trigger, consumers, producer, sender, FunctionEndpoints.NONE, registry, vertx,
                 LIMITS.withPartitionBytes(partitionBytes), Clock.systemUTC());
         dispatchers.add(d);
         d.start();
