@@ -104,7 +104,7 @@ final class ConsumerLoop {
                 try {
                     records = consumer.poll(POLL);
                 } catch (WakeupException e) {
-                    continue; // stop() or a failure: the loop tells which
+                    continue; // stop(), a failure or a resume: the loop tells which
                 }
                 assigned = Set.copyOf(consumer.assignment());
                 Map<TopicPartition, DeliveryEngine.Progress> progress = progress(records);
@@ -298,6 +298,9 @@ final class ConsumerLoop {
                     consumer.resume(List.of(partition));
                 }
             });
+            // With every partition paused the consumer waits out its whole poll for nothing; wake it so the
+            // resumed partition is fetched now, not up to a poll later, while the deliveries run dry.
+            consumer.wakeup();
         }
 
         @Override

@@ -26,6 +26,7 @@ class TestingConsumer extends MockConsumer<String, byte[]> {
     final AtomicInteger asyncCommitsToFail = new AtomicInteger();
     final AtomicInteger failedCommits = new AtomicInteger();
     final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
+    final AtomicInteger wakeups = new AtomicInteger();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private volatile ConsumerRebalanceListener listener;
 
@@ -68,6 +69,7 @@ class TestingConsumer extends MockConsumer<String, byte[]> {
     @Override
     public synchronized void wakeup() {
         wakeupPending.set(true);
+        wakeups.incrementAndGet();
         super.wakeup();
         notifyAll();
     }

@@ -374,6 +374,38 @@ class TriggerDispatcherTest {
     }
 
     @Test
+    void aPausedPartitionResumesOnceItsEventsAreDeliveredAndWakesTheConsumer() {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            records.add(record(P0, i, event("big" + i, "want.order")));
+        }
+        // The target holds every answer (on the engine's context, where the sender is called) until released.
+        List<Runnable> releases = new CopyOnWriteArrayList<>();
+        sender.script = e -> {
+            Promise<DeliveryResult> p = Promise.promise();
+            io.vertx.core.Context engineContext = Vertx.currentContext();
+            releases.add(() -> engineContext.runOnContext(v -> p.tryComplete(TestingSender.OK)));
+            return p.future();
+        };
+        TestingConsumer consumer = consumer(records);
+        start(trigger(WANTED, FAST), () -> consumer, 4096);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().contains(P0));
+        int wakeupsWhilePaused = consumer.wakeups.get();
+
+        // The target answers from now on: what was held completes, the partition resumes, the rest comes.
+        sender.script = e -> Future.succeededFuture(TestingSender.OK);
+        releases.forEach(Runnable::run);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(records).allMatch(r -> sender.count(TARGET, "big" + r.offset()) >= 1, "every event at least once");
+            assertThat(consumer.paused()).isEmpty();
+        });
+        // A resume wakes a consumer waiting in poll with every partition paused, rather than leaving the
+        // deliveries dry until its poll times out.
+        assertThat(consumer.wakeups.get()).isGreaterThan(wakeupsWhilePaused);
+    }
+
+    @Test
     void onlyAMatchingEventActivatesAFunctionAtZero() {
         java.util.concurrent.atomic.AtomicInteger activations = new java.util.concurrent.atomic.AtomicInteger();
         FunctionEndpoints atZero = new FunctionEndpoints() {
