@@ -49,6 +49,7 @@ final class ConsumerLoop {
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration LAST_COMMIT = Duration.ofSeconds(5);
+    /** How often the progress goes to the engine while no record the trigger wants comes. */
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int HANDOFFS = 2;
 
@@ -70,6 +71,9 @@ final class ConsumerLoop {
     private volatile boolean closing;
     private volatile Throwable failure;
     private long lastProgress;
+    /** Read since the last hand-over: the deliveries, and per partition how much was read and matched. */
+    private List<RecordReader.Taken> taken = new ArrayList<>();
+    private Map<TopicPartition, DeliveryEngine.Read> readCounts = new HashMap<>();
 
     ConsumerLoop(Trigger trigger, Consumer<String, byte[]> consumer, Context context,
             Function<DeliveryEngine.ConsumerControl, DeliveryEngine> engines, RecordReader reader, Duration drainGrace) {
@@ -107,13 +111,17 @@ final class ConsumerLoop {
                     continue; // stop(), a failure or a resume: the loop tells which
                 }
                 assigned = Set.copyOf(consumer.assignment());
-                Map<TopicPartition, DeliveryEngine.Progress> progress = progress(records);
-                if (!records.isEmpty() || !progress.isEmpty()) {
-                    List<RecordReader.Taken> taken = new ArrayList<>(records.count());
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        taken.add(reader.read(record));
-                    }
-                    if (!handOff(new DeliveryEngine.Batch(taken, progress))) {
+                read(records);
+                long now = System.nanoTime();
+                // Only what the trigger wants is handed over at once; events it passes over are counted, and
+                // the progress that marks them done goes with the next hand-over or within PROGRESS_EVERY.
+                // A flood of events no filter matches so costs the engine's thread next to nothing.
+                if (!taken.isEmpty() || now - lastProgress >= PROGRESS_EVERY_NANOS) {
+                    lastProgress = now;
+                    DeliveryEngine.Batch batch = new DeliveryEngine.Batch(taken, readCounts, progress());
+                    taken = new ArrayList<>();
+                    readCounts = new HashMap<>();
+                    if (!handOff(batch)) {
                         break;
                     }
                 }
@@ -134,18 +142,29 @@ final class ConsumerLoop {
         }
     }
 
-    /**
-     * The consumer's position and the events after it, for the partitions it reads, after records came or
-     * every {@value #PROGRESS_EVERY_NANOS} ns: a position also moves over records a poll does not return
-     * (transaction markers, aborted batches), and the committed offset and backlog must follow.
-     */
-    private Map<TopicPartition, DeliveryEngine.Progress> progress(ConsumerRecords<String, byte[]> records) {
-        reading.addAll(records.partitions());
-        long now = System.nanoTime();
-        if (records.isEmpty() && now - lastProgress < PROGRESS_EVERY_NANOS) {
-            return Map.of();
+    /** Reads a poll's records: keeps those the trigger wants and counts, per partition, what was read. */
+    private void read(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            reading.add(tp);
+            List<ConsumerRecord<String, byte[]>> part = records.records(tp);
+            int matched = 0;
+            for (ConsumerRecord<String, byte[]> record : part) {
+                RecordReader.Taken t = reader.read(tp, record);
+                if (t != null) {
+                    taken.add(t);
+                    matched++;
+                }
+            }
+            readCounts.merge(tp, new DeliveryEngine.Read(matched, part.size()), DeliveryEngine.Read::plus);
         }
-        lastProgress = now;
+    }
+
+    /**
+     * The consumer's position and the events after it, for the partitions it reads: a position also moves over
+     * records that a poll does not return (transaction markers, aborted batches) or that the trigger passed
+     * over, and the committed offset and backlog must follow.
+     */
+    private Map<TopicPartition, DeliveryEngine.Progress> progress() {
         reading.retainAll(assigned);
         Map<TopicPartition, DeliveryEngine.Progress> out = new HashMap<>();
         for (TopicPartition tp : reading) {
@@ -331,11 +350,18 @@ final class ConsumerLoop {
         }
     }
 
+    /** What was read of partitions taken away and not handed over yet must not reach the engine. */
+    private void forgetRead(Collection<TopicPartition> partitions) {
+        reading.removeAll(partitions);
+        readCounts.keySet().removeAll(partitions);
+        taken.removeIf(t -> partitions.contains(t.partition()));
+    }
+
     /** Runs on the polling thread, inside {@code poll}. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            reading.removeAll(partitions);
+            forgetRead(partitions);
             if (closing || partitions.isEmpty()) {
                 return; // at close the last offsets are committed by shutdown()
             }
@@ -346,7 +372,7 @@ final class ConsumerLoop {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Another member may own them already: forget them, and commit nothing for them.
-            reading.removeAll(partitions);
+            forgetRead(partitions);
             if (!partitions.isEmpty()) {
                 onContext(() -> {
                     engine.lose(partitions);

@@ -39,8 +39,19 @@ final class DeliveryEngine implements Attempts.Engine {
     record Progress(long position, long unread) {
     }
 
-    /** A poll's records, in order, and the consumer's progress on its partitions after that poll. */
-    record Batch(List<RecordReader.Taken> taken, Map<TopicPartition, Progress> progress) {
+    /** How many events of one partition the consumer read, and how many of them the trigger wants. */
+    record Read(int matched, int read) {
+        Read plus(Read other) {
+            return new Read(matched + other.matched, read + other.read);
+        }
+    }
+
+    /**
+     * What the consumer read since its last hand-over: the events the trigger wants, in order; how many were
+     * read per partition (the rest were passed over); and its progress on its partitions afterwards. Events
+     * passed over are not handed over one by one: the progress says that everything below the position is read.
+     */
+    record Batch(List<RecordReader.Taken> taken, Map<TopicPartition, Read> read, Map<TopicPartition, Progress> progress) {
     }
 
     private final Trigger trigger;
@@ -75,30 +86,22 @@ final class DeliveryEngine implements Attempts.Engine {
         }));
     }
 
-    /** Takes a batch read by the consumer: queues what the trigger wants, marks the rest done. */
+    /** Takes what the consumer read: queues what the trigger wants; what it passed over is done by the progress. */
     void accept(Batch batch) {
         if (stopped) {
             return;
         }
         Lanes.Lane lane = null;
-        int read = 0;
-        int matched = 0;
         for (RecordReader.Taken t : batch.taken()) {
             if (lane == null || !lane.partition.equals(t.partition())) {
-                observe(lane, matched, read);
-                read = 0;
-                matched = 0;
                 lane = lanes.lane(t.partition());
             }
-            Delivery d = t.matched() ? new Delivery(lane, t.offset(), t.key(), t.event(), t.bytes()) : null;
-            if (lanes.take(lane, t.offset(), d)) {
-                read++;
-                matched += d == null ? 0 : 1;
-            }
+            lanes.take(lane, t.offset(), new Delivery(lane, t.offset(), t.key(), t.event(), t.bytes()));
         }
-        observe(lane, matched, read);
+        batch.read().forEach((tp, r) -> lanes.lane(tp).matchRatio.observe(r.matched(), r.read()));
         batch.progress().forEach((tp, p) -> {
-            // Positions come after the records they follow (one context, in order), so nothing below is unread.
+            // Positions come after the records they follow (one context, in order), so nothing below is unread:
+            // the events passed over below the position are done.
             Lanes.Lane l = lanes.lane(tp);
             l.offsets.advanceTo(p.position());
             l.unread = p.unread();
@@ -107,12 +110,6 @@ final class DeliveryEngine implements Attempts.Engine {
             control.pause(full.partition);
         }
         pump();
-    }
-
-    private static void observe(Lanes.Lane lane, int matched, int read) {
-        if (lane != null) {
-            lane.matchRatio.observe(matched, read);
-        }
     }
 
     /** Starts what the ordering and the in-flight budget allow, partition by partition. */

@@ -20,14 +20,8 @@ final class RecordReader {
     /** What an event costs in memory beyond its bytes on the wire (objects, queue entry), for the byte bounds. */
     static final int EVENT_OVERHEAD_BYTES = 256;
 
-    /**
-     * A record read for this trigger. {@code event} is null when the trigger does not want it (not a
-     * CloudEvent, or filtered out): its offset only needs to be marked done.
-     */
+    /** A record this trigger wants: an event its filter accepted, to be delivered. */
     record Taken(TopicPartition partition, long offset, String key, CloudEvent event, long bytes) {
-        boolean matched() {
-            return event != null;
-        }
     }
 
     private final Trigger trigger;
@@ -40,11 +34,13 @@ final class RecordReader {
         this.onFiltered = onFiltered;
     }
 
-    Taken read(ConsumerRecord<String, byte[]> record) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    /**
+     * The record as a delivery of this trigger, or null when the trigger does not want it (not a CloudEvent,
+     * or filtered out): then nothing is to be done with it but to move past it.
+     */
+    Taken read(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
         CloudEvent event = matching(record);
-        long bytes = event == null ? 0 : size(record);
-        return new Taken(partition, record.offset(), record.key(), event, bytes);
+        return event == null ? null : new Taken(partition, record.offset(), record.key(), event, size(record));
     }
 
     private CloudEvent matching(ConsumerRecord<String, byte[]> record) {
