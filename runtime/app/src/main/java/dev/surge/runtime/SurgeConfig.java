@@ -32,6 +32,13 @@ public interface SurgeConfig {
     @WithDefault("ingress,dispatcher,scaler")
     Set<Role> roles();
 
+    /**
+     * This process's name among the dispatchers of the same triggers, part of each trigger consumer's static
+     * member id. Unset: the host name, which on Kubernetes is the pod's name. Two dispatcher processes with the
+     * same id would fence each other out of their triggers' consumer groups.
+     */
+    Optional<String> instanceId();
+
     /** How often the resource file is checked for changes while Surge runs; 0 turns watching off. */
     @WithDefault("500ms")
     Duration watchInterval();

@@ -88,11 +88,12 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
         }
         Reconciler.Triggers triggersPort = null;
         if (roles.contains(Role.DISPATCHER)) {
+            String instanceId = config.instanceId().orElseGet(SurgeRuntime::hostName);
             sender = new VertxEventSender(vertx);
             FunctionEndpoints endpoints = functions != null ? functions : FunctionEndpoints.NONE;
             triggersPort = trigger -> {
-                TriggerDispatcher d = new TriggerDispatcher(trigger, kafka.clients().with(Map.of()), kafka.producer(),
-                        sender, endpoints, registry, vertx);
+                TriggerDispatcher d = new TriggerDispatcher(trigger, instanceId, kafka.clients().with(Map.of()),
+                        kafka.producer(), sender, endpoints, registry, vertx);
                 String key = trigger.namespace() + "/" + trigger.name();
                 d.start();
                 dispatchers.put(key, d);
@@ -228,5 +229,18 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
     /** Everything of this process's roles was started. */
     public boolean isStarted() {
         return started;
+    }
+
+    /** The host's name: the pod's name on Kubernetes, where HOSTNAME is set to it. */
+    static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 }

@@ -77,13 +77,15 @@ public final class TriggerDispatcher implements AutoCloseable {
     private volatile Instant lastErrorAt;
 
     /**
+     * @param instanceId            this process's name among the dispatchers of this trigger (the pod's name on
+     *                              Kubernetes): part of the consumer's static member id
      * @param kafkaClientProperties bootstrap servers and any client settings (security) for the consumer; the
      *                              dispatcher adds its own (group, offsets, isolation) on top
      */
-    public TriggerDispatcher(Trigger trigger, Map<String, Object> kafkaClientProperties,
+    public TriggerDispatcher(Trigger trigger, String instanceId, Map<String, Object> kafkaClientProperties,
             Producer<String, byte[]> producer, EventSender sender, FunctionEndpoints endpoints, MeterRegistry registry,
             Vertx vertx) {
-        this(trigger, () -> new KafkaConsumer<>(consumerConfig(trigger, kafkaClientProperties),
+        this(trigger, () -> new KafkaConsumer<>(consumerConfig(trigger, instanceId, kafkaClientProperties),
                 new StringDeserializer(), new ByteArrayDeserializer()), producer, sender, endpoints, registry, vertx,
                 DispatchLimits.DEFAULT, Clock.systemUTC());
     }
@@ -113,15 +115,18 @@ public final class TriggerDispatcher implements AutoCloseable {
      * The consumer's settings: the given client properties (bootstrap servers and the user's settings), with the
      * dispatcher's guarantees on top and its tuning below.
      */
-    static Map<String, Object> consumerConfig(Trigger trigger, Map<String, Object> kafkaClientProperties) {
+    static Map<String, Object> consumerConfig(Trigger trigger, String instanceId,
+            Map<String, Object> kafkaClientProperties) {
         Map<String, Object> c = new HashMap<>(kafkaClientProperties);
         String id = "surge-dispatcher-" + trigger.namespace() + "-" + trigger.name();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaNames.triggerGroup(trigger.namespace(), trigger.name()));
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, id);
         // Static membership: a runtime restarted after a crash (or a restarted run) takes its partitions back
-        // at once instead of waiting out the dead member's session (45 s). One dispatcher per trigger, as
-        // local mode runs; several dispatcher processes per trigger will need distinct ids.
-        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id);
+        // at once instead of waiting out the dead member's session (45 s). The id names the process too, so
+        // several dispatcher processes (pods) share a trigger's partitions instead of fencing each other.
+        // Kafka allows only ASCII letters, digits, '.', '_' and '-' here, and 249 characters.
+        String member = (id + "." + instanceId).replaceAll("[^a-zA-Z0-9._-]", "_");
+        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, member.substring(0, Math.min(member.length(), 249)));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Batches are Kafka transactions: a trigger sees all of a batch's events or none.
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -447,7 +447,7 @@ class TriggerDispatcherTest {
 
     @Test
     void theConsumerReadsCommittedBatchesOnlyAndKeepsTheGivenClientSettings() {
-        Map<String, Object> config = TriggerDispatcher.consumerConfig(trigger(WANTED, FAST), Map.of(
+        Map<String, Object> config = TriggerDispatcher.consumerConfig(trigger(WANTED, FAST), "pod a/1", Map.of(
                 "bootstrap.servers", "kafka:9093", "security.protocol", "SASL_SSL",
                 "isolation.level", "read_uncommitted", "enable.auto.commit", true));
         assertThat(config).containsEntry("bootstrap.servers", "kafka:9093")
@@ -455,7 +455,7 @@ class TriggerDispatcherTest {
                 .containsEntry("isolation.level", "read_committed")
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("group.id", "surge.test.orders")
-                .containsEntry("group.instance.id", "surge-dispatcher-test-orders");
+                .containsEntry("group.instance.id", "surge-dispatcher-test-orders.pod_a_1");
     }
 
     // --- helpers
