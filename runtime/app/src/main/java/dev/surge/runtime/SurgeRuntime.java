@@ -13,7 +13,7 @@ import dev.surge.runtime.dispatch.VertxEventSender;
 import dev.surge.runtime.ingress.BrokerView;
 import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
-import dev.surge.runtime.local.KafkaBacklogReader;
+import dev.surge.backlog.KafkaBacklogReader;
 import dev.surge.runtime.local.LocalFunctions;
 import dev.surge.runtime.local.LocalScaler;
 import dev.surge.runtime.resources.Reconciler;

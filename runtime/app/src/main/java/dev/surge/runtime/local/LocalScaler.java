@@ -1,5 +1,6 @@
 package dev.surge.runtime.local;
 
+import dev.surge.backlog.BacklogReader;
 import dev.surge.core.delivery.Ordering;
 import dev.surge.core.resource.Function;
 import dev.surge.core.resource.ResourceSet;

@@ -1,5 +1,6 @@
 package dev.surge.runtime.local;
 
+import dev.surge.backlog.KafkaBacklogReader;
 import static dev.surge.runtime.testing.SurgeTestEnvironment.NAMESPACE;
 import static dev.surge.runtime.testing.SurgeTestEnvironment.SCALING_TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;

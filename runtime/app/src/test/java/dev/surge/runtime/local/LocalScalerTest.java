@@ -1,5 +1,6 @@
 package dev.surge.runtime.local;
 
+import dev.surge.backlog.BacklogReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

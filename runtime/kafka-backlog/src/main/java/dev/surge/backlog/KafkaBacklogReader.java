@@ -1,4 +1,4 @@
-package dev.surge.runtime.local;
+package dev.surge.backlog;
 
 import dev.surge.core.KafkaNames;
 import dev.surge.core.resource.Trigger;
