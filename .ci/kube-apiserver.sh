@@ -58,20 +58,21 @@ fi
 
 # etcd and kubectl are unpacked from their .debs rather than installed: installing etcd-server would
 # start a system etcd, and kubernetes-client's /usr/bin/kubectl may clash with another kubectl package.
-# `apt-get download` runs as the unprivileged _apt user; it needs a folder it may write to.
-chmod 755 "$WORK"
+# apt downloads as user _apt, which cannot enter a root-only home; root downloads instead (no warning).
+APT_AS_ROOT=(-o APT::Sandbox::User=root)
 if ! etcd_ok; then
   say "fetching Debian's etcd-server"
-  (cd "$WORK" && apt-get download -qq etcd-server)
+  (cd "$WORK" && apt-get "${APT_AS_ROOT[@]}" download -qq etcd-server)
   dpkg-deb -x "$WORK"/etcd-server_*.deb "$WORK/etcd-deb"
   install -m 755 "$WORK/etcd-deb/usr/bin/etcd" "$REAL_ETCD"
   # kube-api-test starts etcd listening on 0.0.0.0; keep it on loopback by rewriting the URLs it passes.
-  cat >"$BIN/etcd" <<EOF
+  cat >"$BIN/etcd" <<'EOF'
 #!/usr/bin/env bash
-# Loopback wrapper written by .ci/kube-apiserver.sh: runs Debian's etcd with every 0.0.0.0 URL bound to 127.0.0.1.
+# Loopback wrapper written by .ci/kube-apiserver.sh: runs Debian's etcd (../../debian/etcd from here) with every
+# 0.0.0.0 URL bound to 127.0.0.1. exec: the caller's process handle is etcd itself.
 args=()
-for arg in "\$@"; do args+=("\${arg//0.0.0.0/127.0.0.1}"); done
-exec "$REAL_ETCD" "\${args[@]}"
+for arg in "$@"; do args+=("${arg//0.0.0.0/127.0.0.1}"); done
+exec "$(dirname "$(readlink -f "$0")")/../../debian/etcd" "${args[@]}"
 EOF
   chmod 755 "$BIN/etcd"
   etcd_ok || fail "etcd in $BIN does not answer --version with 3.4"
@@ -80,7 +81,7 @@ fi
 
 if ! kubectl_ok; then
   say "fetching Debian's kubernetes-client"
-  (cd "$WORK" && apt-get download -qq kubernetes-client)
+  (cd "$WORK" && apt-get "${APT_AS_ROOT[@]}" download -qq kubernetes-client)
   dpkg-deb -x "$WORK"/kubernetes-client_*.deb "$WORK/kubectl-deb"
   install -m 755 "$WORK/kubectl-deb/usr/bin/kubectl" "$BIN/kubectl"
   kubectl_ok || fail "kubectl in $BIN does not answer version --client with v1.20"
@@ -93,7 +94,7 @@ if ! apiserver_ok; then
   say "go: $(go version)"
 
   say "fetching the source of kubernetes $SOURCE_VERSION and golang-github-modern-go-reflect2"
-  (cd "$WORK" && apt-get source -qq "kubernetes=$SOURCE_VERSION" golang-github-modern-go-reflect2 >/dev/null)
+  (cd "$WORK" && apt-get "${APT_AS_ROOT[@]}" source -qq "kubernetes=$SOURCE_VERSION" golang-github-modern-go-reflect2 >/dev/null)
   SRC=$(find "$WORK" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*')
   REFLECT2=$(find "$WORK" -mindepth 1 -maxdepth 1 -type d -name 'golang-github-modern-go-reflect2-*')
   [[ -d $SRC/vendor && -f $SRC/Makefile ]] || fail "no upstream tree with vendor/ in $SRC"

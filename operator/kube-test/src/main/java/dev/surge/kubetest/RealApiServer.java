@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -35,9 +37,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Started in {@code beforeAll}, stopped in {@code afterAll} (also when the class fails, and by a shutdown hook
  * if the JVM is ended first). Its files (certificates, kubeconfig, etcd's data) live in
  * {@code target/kube-api/<test class>/}. The binaries come from {@code .ci/kube-apiserver.sh}; when they are
- * absent the class is skipped, or fails where {@code SURGE_KUBE_API=required}.
+ * absent every test is skipped (aborted, saying where it looked and what to run), or the class fails where
+ * {@code SURGE_KUBE_API=required}.
  */
-public final class RealApiServer implements BeforeAllCallback, AfterAllCallback {
+public final class RealApiServer implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
   /** Long enough for a busy 2-core machine; a start normally takes seconds. */
   private static final int STARTUP_TIMEOUT_MILLIS = 120_000;
@@ -51,6 +54,8 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
   private ServerFolder folder;
   private KubernetesClient admin;
   private Thread shutdownHook;
+  /** Why there is no server, when the binaries are absent and that only skips the tests. */
+  private String unavailable;
 
   public RealApiServer() {
     this(System::getenv, Path.of("target", "kube-api"));
@@ -67,23 +72,32 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
   }
 
   @Override
+  public void beforeEach(ExtensionContext context) {
+    if (unavailable != null) {
+      Assumptions.abort(unavailable);
+    }
+  }
+
+  @Override
   public void afterAll(ExtensionContext context) {
     stop();
   }
 
-  /**
-   * Starts the server in {@code target/kube-api/<name>/}; {@link #stop()} ends it. For use without JUnit's
-   * extension model; with it, registering the extension is enough.
-   */
-  public synchronized void start(String name) {
+  /** Starts the server in {@code target/kube-api/<name>/}. */
+  synchronized void start(String name) {
     if (server != null) {
       throw new IllegalStateException("the API server is already running in " + folder.root());
     }
+    unavailable = null;
     MissingBinaries onMissing = MissingBinaries.from(env);
     KubeBinaries binaries = KubeBinaries.expectedIn(env);
     List<Path> missing = binaries.missing();
     if (!missing.isEmpty()) {
-      throw onMissing.report(binaries.missingMessage(missing));
+      if (onMissing == MissingBinaries.FAIL) {
+        throw MissingBinaries.failure(binaries.missingMessage(missing));
+      }
+      unavailable = binaries.missingMessage(missing);
+      return;
     }
     folder = new ServerFolder(folders.resolve(name));
     folder.prepare(binaries);
@@ -93,7 +107,8 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
         // Never download: the binaries are the ones the script built (kube-api-test's env variables for
         // booleans throw a ClassCastException in 7.6.1, so the builder sets it).
         .withOfflineMode(true)
-        // kube-api-test gives no bind address, so the API server would listen on every interface.
+        // kube-api-test gives no bind address, so the API server would listen on every interface; it also
+        // advertises itself (the `kubernetes` Service's endpoint) on loopback then.
         .withApiServerFlag("--bind-address", "127.0.0.1")
         .withApiServerFlag("--advertise-address", "127.0.0.1")
         .withStartupTimeout(STARTUP_TIMEOUT_MILLIS)
@@ -120,7 +135,7 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
   }
 
   /** Stops kube-apiserver and etcd and deletes etcd's data; does nothing when not running. */
-  public synchronized void stop() {
+  synchronized void stop() {
     if (server == null) {
       return;
     }
@@ -199,6 +214,10 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
   }
 
   private <T> T running(T value) {
+    if (unavailable != null) {
+      // e.g. called from a @BeforeAll method: skips the class like the tests
+      Assumptions.abort(unavailable);
+    }
     if (server == null || value == null) {
       throw new IllegalStateException(
           "the API server is not running: register RealApiServer with @RegisterExtension on a static field");
