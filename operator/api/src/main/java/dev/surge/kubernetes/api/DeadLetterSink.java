@@ -2,13 +2,14 @@ package dev.surge.kubernetes.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
-/** Where undeliverable events go: exactly one of a Kafka topic, a URL or a Function. */
+/**
+ * Where undeliverable events go: exactly one of a Kafka topic, a URL or a Function (the {@code @Size} on
+ * {@link TriggerDelivery}'s field says so in the schema).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@SchemaCustomizer(value = SchemaCustomizer.MergePatchCustomizer.class, input = SurgeApi.EXACTLY_ONE_FIELD)
 public class DeadLetterSink {
     /** Kafka's legal topic names (letters, digits, '.', '_', '-'; not '.' or '..'), as the core checks them. */
     static final String KAFKA_TOPIC = "^(?:[a-zA-Z0-9._-]*[a-zA-Z0-9_-][a-zA-Z0-9._-]*|[.]{3,})$";

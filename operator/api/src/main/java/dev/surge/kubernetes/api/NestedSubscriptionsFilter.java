@@ -13,7 +13,7 @@ import java.util.List;
  * object schema without properties would have the API server prune their content) and checked by the core.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@SchemaCustomizer(value = SchemaCustomizer.MergePatchCustomizer.class, input = SurgeApi.EXACTLY_ONE_FIELD)
+@SchemaCustomizer(OneDialectFilters.class)
 public class NestedSubscriptionsFilter extends FilterDialects {
     @JsonPropertyDescription("Filters that must all match")
     @Size(min = 1)

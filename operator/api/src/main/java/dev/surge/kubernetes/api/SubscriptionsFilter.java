@@ -11,7 +11,7 @@ import java.util.List;
  * and the core's {@code TriggerFilters}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@SchemaCustomizer(value = SchemaCustomizer.MergePatchCustomizer.class, input = SurgeApi.EXACTLY_ONE_FIELD)
+@SchemaCustomizer(OneDialectFilters.class)
 public class SubscriptionsFilter extends FilterDialects {
     @JsonPropertyDescription("Filters that must all match")
     @Size(min = 1)

@@ -20,9 +20,6 @@ public final class SurgeApi {
      */
     static final String HTTP_URL = "^https?://[^\\s/?#]+([/?#]\\S*)?$";
 
-    /** For an object that must hold exactly one of its fields, e.g. one filter dialect or one dead-letter sink. */
-    static final String EXACTLY_ONE_FIELD = "{\"minProperties\":1,\"maxProperties\":1}";
-
     private SurgeApi() {
     }
 }

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /**
  * A Trigger's {@code spec.delivery}: Knative's {@code DeliverySpec} names and Surge's own, the core's
@@ -40,6 +41,7 @@ public class TriggerDelivery {
     private String timeout;
 
     @JsonPropertyDescription("Where undeliverable events go: one of topic, uri, function; none: log, count, move on")
+    @Size(min = 1, max = 1) // minProperties/maxProperties: exactly one sink
     private DeadLetterSink deadLetterSink;
 
     @JsonPropertyDescription("unordered, ordered (per partition) or keyed (per partitionkey)")
