@@ -8,7 +8,8 @@ package dev.surge.kubernetes.api;
  * <p>Written without look-ahead, which Kubernetes' regular expressions (RE2) lack: an alternative per
  * component that may be the first non-zero one. Signs: a {@code +} anywhere is accepted as the core accepts it;
  * a {@code -} is refused even where the core would accept it (only in double negations such as
- * {@code -PT-30S}, which nobody means to write).
+ * {@code -PT-30S}, which nobody means to write). A lone lower-case {@code t} after the days ({@code P1Dt}) is
+ * accepted because Duration.parse accepts it (it refuses only an upper-case {@code T} without a time).
  */
 public final class IsoDuration {
     private static final String SIGN = "[+]?";
@@ -39,7 +40,7 @@ public final class IsoDuration {
 
     /** A positive duration, e.g. PT30S, PT0.2S, P7D, PT1H30M. */
     public static final String POSITIVE = "^" + P + "(?:"
-            + D_POSITIVE + "(?:" + TIME_ANY + ")?"
+            + D_POSITIVE + "(?:" + TIME_ANY + "|t)?"
             + "|" + D_ZERO + T + H_POSITIVE + "(?:" + M + ")?(?:" + S + ")?"
             + "|" + D_ZERO + T + H_ZERO + M_POSITIVE + "(?:" + S + ")?"
             + "|" + D_ZERO + T + H_ZERO + M_ZERO + S_POSITIVE

@@ -29,6 +29,7 @@ import org.projectnessie.cel.tools.ScriptHost;
 public final class CrdValidator {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final Set<String> ROOT_FIELDS_KEPT = Set.of("apiVersion", "kind", "metadata");
+    private static final Map<String, CrdValidator> BY_KIND = new java.util.concurrent.ConcurrentHashMap<>();
     private static final ScriptHost CEL = ScriptHost.newBuilder().build();
 
     private final CustomResourceDefinition crd;
@@ -45,9 +46,9 @@ public final class CrdValidator {
 
     /** @param kind Broker, Function or Trigger */
     public static CrdValidator of(String kind) {
-        return new CrdValidator(SurgeCrds.all().stream()
-                .filter(c -> c.getSpec().getNames().getKind().equals(kind)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no CRD of kind " + kind)));
+        return BY_KIND.computeIfAbsent(kind, k -> new CrdValidator(SurgeCrds.all().stream()
+                .filter(c -> c.getSpec().getNames().getKind().equals(k)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no CRD of kind " + k))));
     }
 
     public CustomResourceDefinition crd() {
