@@ -79,6 +79,60 @@ public final class ResourceLoader {
         return new ResourceSet(brokers, functions, triggers);
     }
 
+    /**
+     * One document read on its own, as a custom resource is in a cluster: its resource when it has no problem,
+     * else its problems. Unlike {@link #parse}, one wrong document does not hide the others.
+     *
+     * @param document 1-based index of the document in the list given to {@link #readEach}
+     * @param resource the resource, or null when the document has a problem (or is empty)
+     * @param problems this document's problems, named as {@link #parse} names them
+     */
+    public record DocumentRead(int document, Resource resource, List<Problem> problems) {
+        public DocumentRead {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean valid() {
+            return problems.isEmpty() && resource != null;
+        }
+    }
+
+    /**
+     * Reads already-parsed documents (e.g. custom resources from the Kubernetes API) with the same readers as
+     * {@link #parse}, and reports each document's result on its own.
+     *
+     * @param source          how problems name where the documents come from
+     * @param baseDir         folder that relative function paths are resolved against
+     * @param checkReferences whether names must be unique and Triggers' brokers and functions must be among
+     *                        {@code documents} (false for a resource read alone); a problem found so is
+     *                        reported at the document that declares the offending resource
+     * @return one result per document, in order; an empty (null) document gives a result without resource
+     *         or problem
+     */
+    public static List<DocumentRead> readEach(List<JsonNode> documents, String source, Path baseDir,
+            boolean checkReferences) {
+        Readers readers = new Readers(new BrokerSpecReader(), new FunctionSpecReader(baseDir), new TriggerSpecReader());
+        List<List<Problem>> problems = new ArrayList<>();
+        List<Declared<?>> read = new ArrayList<>();
+        for (int i = 0; i < documents.size(); i++) {
+            JsonNode doc = documents.get(i);
+            List<Problem> own = new ArrayList<>();
+            problems.add(own);
+            boolean empty = doc == null || doc.isNull() || doc.isMissingNode();
+            read.add(empty ? null : readDocument(doc, source, i + 1, readers, own));
+        }
+        if (checkReferences) {
+            References.check(read.stream().filter(d -> d != null).toList());
+        }
+        List<DocumentRead> results = new ArrayList<>();
+        for (int i = 0; i < documents.size(); i++) {
+            Declared<?> d = read.get(i);
+            List<Problem> own = problems.get(i);
+            results.add(new DocumentRead(i + 1, d == null || !own.isEmpty() ? null : d.resource(), own));
+        }
+        return results;
+    }
+
     private record Readers(BrokerSpecReader broker, FunctionSpecReader function, TriggerSpecReader trigger) {
     }
 
