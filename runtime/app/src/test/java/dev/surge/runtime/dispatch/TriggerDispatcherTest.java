@@ -321,6 +321,44 @@ class TriggerDispatcherTest {
     }
 
     @Test
+    void aRevokedPartitionCommitsUpToItsFirstUnfinishedEventBeforeItGoes() {
+        // p1-b (offset 1 of P1) stays unanswered; the periodic commits all fail, so only the commit made at the
+        // revocation can record P1's progress.
+        List<Runnable> releases = new CopyOnWriteArrayList<>();
+        sender.script = e -> {
+            if (!e.getId().equals("p1-b")) {
+                return Future.succeededFuture(TestingSender.OK);
+            }
+            Promise<DeliveryResult> held = Promise.promise();
+            io.vertx.core.Context engineContext = Vertx.currentContext();
+            releases.add(() -> engineContext.runOnContext(v -> held.tryComplete(TestingSender.OK)));
+            return held.future();
+        };
+        TestingConsumer consumer = consumer(List.of(record(P0, 0, event("p0-a", "want.order")),
+                record(P1, 0, event("p1-a", "want.order")), record(P1, 1, event("p1-b", "want.order")),
+                record(P1, 2, event("p1-c", "want.order"))));
+        consumer.asyncCommitsToFail.set(Integer.MAX_VALUE);
+        TriggerDispatcher d = start(trigger(WANTED, FAST), () -> consumer);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sender.count(TARGET, "p1-c") >= 1
+                && sender.count(TARGET, "p1-b") >= 1 && sender.count(TARGET, "p0-a") >= 1);
+
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> d.status().assignedPartitions().equals(List.of(TOPIC + "-0")));
+        // Everything before the unfinished p1-b is committed; p1-b and what follows go to P1's next owner.
+        assertThat(committedOffsets(consumer, P1)).containsExactly(1L);
+
+        // The late answer of p1-b belongs to a partition no longer held: nothing more is committed for P1.
+        releases.forEach(Runnable::run);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> committedOffsets(consumer, P1).equals(List.of(1L)) && d.status().inFlight() == 0);
+    }
+
+    /** The offsets of {@code tp} in every commit that reached the broker, in order. */
+    static List<Long> committedOffsets(TestingConsumer c, TopicPartition tp) {
+        return c.commits.stream().filter(m -> m.containsKey(tp)).map(m -> m.get(tp).offset()).toList();
+    }
+
+    @Test
     void pausingOrResumingAPartitionNoLongerHeldIsIgnored() throws Exception {
         TestingConsumer consumer = consumer(List.of());
         consumer.subscribe(List.of(TOPIC));
