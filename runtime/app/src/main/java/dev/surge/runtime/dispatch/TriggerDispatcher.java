@@ -137,6 +137,12 @@ public final class TriggerDispatcher implements AutoCloseable {
         // deliveries busy (no slow tail). Tuning only: a value the user gives wins.
         c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         c.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        // Fetches of at least 32 KiB, or whatever came within 2 ms: under a flood (every trigger of a broker reads
+        // every event, most of which it passes over) a fetch per handful of records made fetching the larger part
+        // of the dispatchers' and the broker's work (ingress with four non-matching triggers at 0.45 of the ingress
+        // alone, 0.69 with fetches of 32 KiB); at a trickle an event waits at most 2 ms longer to be read.
+        c.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 32 * 1024);
+        c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 2);
         return c;
     }
 

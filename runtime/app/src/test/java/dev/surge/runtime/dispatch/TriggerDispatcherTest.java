@@ -487,13 +487,16 @@ class TriggerDispatcherTest {
     void theConsumerReadsCommittedBatchesOnlyAndKeepsTheGivenClientSettings() {
         Map<String, Object> config = TriggerDispatcher.consumerConfig(trigger(WANTED, FAST), "pod a/1", Map.of(
                 "bootstrap.servers", "kafka:9093", "security.protocol", "SASL_SSL",
-                "isolation.level", "read_uncommitted", "enable.auto.commit", true));
+                "isolation.level", "read_uncommitted", "enable.auto.commit", true, "fetch.max.wait.ms", 50));
         assertThat(config).containsEntry("bootstrap.servers", "kafka:9093")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("isolation.level", "read_committed")
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("group.id", "surge.test.orders")
-                .containsEntry("group.instance.id", "surge-dispatcher-test-orders.pod_a_1");
+                .containsEntry("group.instance.id", "surge-dispatcher-test-orders.pod_a_1")
+                // Tuning: Surge's where the user gave nothing, the user's where they did.
+                .containsEntry("fetch.min.bytes", 32 * 1024)
+                .containsEntry("fetch.max.wait.ms", 50);
     }
 
     // --- helpers
