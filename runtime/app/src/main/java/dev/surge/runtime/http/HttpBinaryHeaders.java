@@ -31,6 +31,16 @@ public final class HttpBinaryHeaders implements MessageWriter<CloudEventWriter<M
         return new HttpBinaryHeaders().writeBinary(event);
     }
 
+    /**
+     * Bytes the event's attributes take as binary-mode headers, exactly {@code size(of(event))}, without building
+     * the headers: the ingress counts every event it accepts.
+     *
+     * @throws IllegalArgumentException when an attribute could not be an HTTP header, as {@link #of} would
+     */
+    public static int size(CloudEvent event) {
+        return new Size().writeBinary(event);
+    }
+
     /** Bytes the headers take on the wire: {@code name: value} and CRLF for each. */
     public static int size(MultiMap headers) {
         int size = 0;
@@ -70,5 +80,54 @@ public final class HttpBinaryHeaders implements MessageWriter<CloudEventWriter<M
     @Override
     public MultiMap setEvent(EventFormat format, byte[] value) {
         throw new UnsupportedOperationException("binary mode only");
+    }
+
+    /** Counts what {@link HttpBinaryHeaders} would write, checking what a header map would check. */
+    private static final class Size implements MessageWriter<CloudEventWriter<Integer>, Integer>, CloudEventWriter<Integer> {
+        private int size;
+
+        @Override
+        public CloudEventWriter<Integer> create(SpecVersion version) {
+            size += "ce-specversion".length() + version.toString().length() + 4;
+            return this;
+        }
+
+        @Override
+        public CloudEventContextWriter withContextAttribute(String name, String value) {
+            if ("datacontenttype".equals(name)) {
+                for (int i = 0; i < value.length(); i++) {
+                    char c = value.charAt(i);
+                    if (c != '\t' && (c < ' ' || c > '~')) {
+                        throw new IllegalArgumentException("a Content-Type with character U+"
+                                + String.format("%04X", (int) c) + " cannot be an HTTP header value");
+                    }
+                }
+                size += "Content-Type".length() + value.length() + 4;
+            } else if (!"specversion".equals(name)) {
+                for (int i = 0; i < name.length(); i++) {
+                    char c = name.charAt(i);
+                    if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) {
+                        throw new IllegalArgumentException("attribute name '" + name + "' cannot be an HTTP header name");
+                    }
+                }
+                size += 3 + name.length() + PercentEncoding.encodedLength(value) + 4;
+            }
+            return this;
+        }
+
+        @Override
+        public Integer end(CloudEventData data) {
+            return size;
+        }
+
+        @Override
+        public Integer end() {
+            return size;
+        }
+
+        @Override
+        public Integer setEvent(EventFormat format, byte[] value) {
+            throw new UnsupportedOperationException("binary mode only");
+        }
     }
 }

@@ -39,6 +39,29 @@ public final class PercentEncoding {
         return out.toString();
     }
 
+    /** The length of {@link #encode}'s result, without building it. */
+    public static int encodedLength(String value) {
+        int length = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                length += needsEncoding(c) ? 3 : 1;
+            } else if (c < 0x800) {
+                length += 6; // two UTF-8 bytes, each %XX
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                length += 12; // a pair: four UTF-8 bytes
+                i++;
+            } else {
+                length += 9; // three UTF-8 bytes (a lone surrogate is written as '?', which needs no encoding)
+                if (Character.isSurrogate(c)) {
+                    length -= 8;
+                }
+            }
+        }
+        return length;
+    }
+
     private static boolean needsEncoding(char c) {
         return c <= ' ' || c >= 0x7F || c == '"' || c == '%';
     }

@@ -246,13 +246,12 @@ public final class EventParser {
 
     /** The event as its delivery will send it: every value a valid header value, the whole within the limit. */
     private void checkDeliverable(CloudEvent event, int tooLargeStatus) {
-        MultiMap headers;
+        int size;
         try {
-            headers = HttpBinaryHeaders.of(event);
+            size = HttpBinaryHeaders.size(event);
         } catch (IllegalArgumentException | CloudEventRWException e) {
             throw HttpProblem.invalid(null, "the event cannot be sent as HTTP headers: " + rootMessage(e));
         }
-        int size = HttpBinaryHeaders.size(headers);
         if (size > rules.limits().maxHeaderBytes()) {
             String detail = "the event's attributes take " + size + " bytes as HTTP headers, more than the "
                     + rules.limits().maxHeaderBytes() + " allowed (surge.ingress.max-header-bytes)";

@@ -106,6 +106,8 @@ class EventParserFuzzTest {
         assertThat(readBack.getId()).isEqualTo(event.getId());
 
         MultiMap http = HttpBinaryHeaders.of(readBack);
+        // The size the ingress counted (without writing the headers) is what they take.
+        assertThat(HttpBinaryHeaders.size(event)).isEqualTo(HttpBinaryHeaders.size(http));
         MultiMap validating = HttpHeaders.headers();
         for (Map.Entry<String, String> header : http) {
             HttpUtils.validateHeader(header.getKey(), header.getValue());
