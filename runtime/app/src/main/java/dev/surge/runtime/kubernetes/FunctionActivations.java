@@ -26,6 +26,8 @@ public final class FunctionActivations implements AutoCloseable {
     private final KubernetesClient client;
     private final Clock clock;
     private final ActivationThrottle throttle;
+    /** The last failure per Function, so that a lasting one (e.g. RBAC) is logged once, not every second. */
+    private final java.util.Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "surge-activation");
         t.setDaemon(true);
@@ -58,11 +60,17 @@ public final class FunctionActivations implements AutoCloseable {
             client.genericKubernetesResources(ClusterResources.Kind.FUNCTION.context).inNamespace(namespace)
                     .withName(function).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
             LOG.debugf("asked for a replica of function %s/%s", namespace, function);
+            if (failures.remove(namespace + "/" + function) != null) {
+                LOG.infof("asking for replicas of function %s/%s works again", namespace, function);
+            }
         } catch (RuntimeException e) {
             // The event waits either way; the next request (a second later at the earliest) tries again, and the
             // operator's lag poll starts the replica in the end.
-            LOG.warnf("cannot ask for a replica of function %s/%s (annotation %s): %s", namespace, function,
-                    ANNOTATION, e.getMessage());
+            String before = failures.put(namespace + "/" + function, String.valueOf(e.getMessage()));
+            if (!String.valueOf(e.getMessage()).equals(before)) {
+                LOG.warnf("cannot ask for a replica of function %s/%s (annotation %s): %s", namespace, function,
+                        ANNOTATION, e.getMessage());
+            }
         }
     }
 
