@@ -82,6 +82,16 @@ public class Main {
                 + " dispatcher, scaler (default: all three).")
         java.util.List<String> roles;
 
+        @Option(names = "--resources", defaultValue = "${env:SURGE_RESOURCES:-file}", description = "Where the resources"
+                + " come from: file (the resource file) or kubernetes (the cluster's custom resources, with fabric8's"
+                + " usual configuration: in-cluster or KUBECONFIG; needs --kafka-bootstrap-servers)"
+                + " (default: ${DEFAULT-VALUE}).")
+        String resources;
+
+        @Option(names = "--namespaces", split = ",", description = "With --resources kubernetes: the namespaces to"
+                + " watch, comma-separated (default: all).")
+        java.util.List<String> namespaces;
+
         @Option(names = "--no-watch", description = "Do not apply edits of the resource file while running.")
         boolean noWatch;
 
@@ -91,7 +101,17 @@ public class Main {
 
         @Override
         public Integer call() {
-            if (load(file) == null) {
+            boolean onKubernetes = "kubernetes".equalsIgnoreCase(resources);
+            if (!onKubernetes && !"file".equalsIgnoreCase(resources)) {
+                System.err.println("surge: --resources: '" + resources + "' is not a source; use file or kubernetes");
+                return 2;
+            }
+            if (onKubernetes) {
+                System.setProperty("surge.resources", "kubernetes");
+                if (namespaces != null) {
+                    System.setProperty("surge.kubernetes.namespaces", String.join(",", namespaces));
+                }
+            } else if (load(file) == null) {
                 return 2;
             }
             System.setProperty("surge.config-file", file.toString());

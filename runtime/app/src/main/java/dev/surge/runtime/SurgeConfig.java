@@ -43,9 +43,43 @@ public interface SurgeConfig {
     @WithDefault("500ms")
     Duration watchInterval();
 
+    /**
+     * Where the resources come from: {@code file} (the watched {@link #configFile()}) or {@code kubernetes} (the
+     * cluster's Broker, Function and Trigger custom resources; no embedded Kafka, so
+     * {@code surge.kafka.bootstrap-servers} is required).
+     */
+    @WithDefault("file")
+    ResourceMode resources();
+
+    Kubernetes kubernetes();
+
     Kafka kafka();
 
     Ingress ingress();
+
+    /** See {@link #resources()}. */
+    enum ResourceMode {
+        FILE, KUBERNETES
+    }
+
+    interface Kubernetes {
+        /**
+         * The namespaces whose resources this process watches, comma-separated. Unset: all namespaces (the
+         * account needs a ClusterRoleBinding to its rules; with a list, RoleBindings in those namespaces do).
+         */
+        Optional<java.util.List<String>> namespaces();
+
+        /**
+         * Address of a Function's Service, with {@code {function}}, {@code {namespace}} and {@code {port}} (the
+         * Function's {@code port}).
+         */
+        @WithDefault(dev.surge.runtime.kubernetes.FunctionServices.FunctionUrl.DEFAULT)
+        String functionUrl();
+
+        /** Longest wait at start for the informers to list the resources. */
+        @WithDefault("60s")
+        Duration syncTimeout();
+    }
 
     Functions functions();
 

@@ -58,6 +58,7 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
     int httpPort;
 
     private volatile ResourceSource source;
+    private volatile dev.surge.runtime.kubernetes.KubernetesMode kubernetes;
     private volatile KafkaCluster kafka;
     private volatile FunctionSupervisor functions;
     private volatile LocalScaler scaler;
@@ -69,12 +70,23 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         roles = config.roles();
-        try {
-            source = ResourceFile.open(config.configFile());
-        } catch (InvalidResourcesException e) {
-            throw new IllegalStateException("invalid resources:\n" + e.getMessage());
+        Optional<String> bootstrapServers = config.kafka().bootstrapServers().or(() -> kafkaBootstrapServers);
+        if (config.resources() == SurgeConfig.ResourceMode.KUBERNETES) {
+            roles = kubernetesRoles(roles);
+            if (bootstrapServers.isEmpty()) {
+                throw new IllegalStateException("surge.resources=kubernetes needs surge.kafka.bootstrap-servers (or"
+                        + " --kafka-bootstrap-servers): there is no embedded Kafka on Kubernetes");
+            }
+            kubernetes = dev.surge.runtime.kubernetes.KubernetesMode.start(config.kubernetes(), roles);
+            source = kubernetes.resources();
+        } else {
+            try {
+                source = ResourceFile.open(config.configFile());
+            } catch (InvalidResourcesException e) {
+                throw new IllegalStateException("invalid resources:\n" + e.getMessage());
+            }
         }
-        kafka = KafkaCluster.open(config, config.kafka().bootstrapServers().or(() -> kafkaBootstrapServers));
+        kafka = KafkaCluster.open(config, bootstrapServers);
         Reconciler.Functions functionsPort = null;
         if (roles.contains(Role.SCALER) && config.functions().enabled()) {
             Path dataDir = config.dataDir().toAbsolutePath();
@@ -90,7 +102,8 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
         if (roles.contains(Role.DISPATCHER)) {
             String instanceId = config.instanceId().orElseGet(SurgeRuntime::hostName);
             sender = new VertxEventSender(vertx);
-            FunctionEndpoints endpoints = functions != null ? functions : FunctionEndpoints.NONE;
+            FunctionEndpoints endpoints = kubernetes != null ? kubernetes.endpoints()
+                    : functions != null ? functions : FunctionEndpoints.NONE;
             triggersPort = trigger -> {
                 TriggerDispatcher d = new TriggerDispatcher(trigger, instanceId, kafka.clients().with(Map.of()),
                         kafka.producer(), sender, endpoints, registry, vertx);
@@ -129,6 +142,9 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
         }
         if (kafka != null) {
             kafka.close();
+        }
+        if (kubernetes != null) {
+            kubernetes.close();
         }
         LOG.info("Surge stopped");
     }
@@ -172,6 +188,17 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
                 .append(" -H 'content-type: application/json' -d '{\"name\":\"Ada\"}'\n"));
         s.append("Stop with Ctrl-C.\n");
         return s.toString();
+    }
+
+    /** On Kubernetes the operator scales Functions: the scaler role (local mode's processes) is not run there. */
+    private static Set<Role> kubernetesRoles(Set<Role> configured) {
+        Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+        roles.addAll(configured);
+        if (roles.remove(Role.SCALER)) {
+            LOG.info("surge.resources=kubernetes: the scaler role is the operator's there; this process runs "
+                    + roles.stream().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+        }
+        return roles;
     }
 
     private static String currentJava() {
