@@ -48,8 +48,10 @@ public final class SurgeOperator implements AutoCloseable {
     /**
      * @param name      the Lease's name
      * @param namespace the Lease's namespace; empty: the client's namespace (in a pod: the pod's)
+     * @param exitWhenLost end the process when leadership is lost (in a pod: it restarts and runs for election
+     *                  again, JOSDK's default); tests that run the operator in their own JVM turn it off
      */
-    public record Lease(String name, Optional<String> namespace) {
+    public record Lease(String name, Optional<String> namespace, boolean exitWhenLost) {
     }
 
     private final Operator operator;
@@ -70,6 +72,7 @@ public final class SurgeOperator implements AutoCloseable {
                 settings.leaderElection().ifPresent(lease -> {
                     var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(lease.name());
                     lease.namespace().ifPresent(election::withLeaseNamespace);
+                    election.withExitOnStopLeading(lease.exitWhenLost());
                     o.withLeaderElectionConfiguration(election.build());
                 });
             });

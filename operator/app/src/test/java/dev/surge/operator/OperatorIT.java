@@ -84,11 +84,13 @@ class OperatorIT {
         bindOperatorRbac();
         KubernetesClient asOperator = api.clientAs(OPERATOR_NAMESPACE, SERVICE_ACCOUNT);
 
-        kafka = EmbeddedKafka.start(Path.of("target", "kafka", OperatorIT.class.getSimpleName()), 0);
+        Path kafkaData = Path.of("target", "kafka", OperatorIT.class.getSimpleName());
+        deleteRecursively(kafkaData); // a fresh broker: topics of an earlier run would hide what the operator creates
+        kafka = EmbeddedKafka.start(kafkaData, 0);
         kafkaAdmin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
         operator = SurgeOperator.start(asOperator, Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new SurgeOperator.Settings(Set.of(),
-                        Optional.of(new SurgeOperator.Lease("surge-operator", Optional.of(OPERATOR_NAMESPACE))),
+                        Optional.of(new SurgeOperator.Lease("surge-operator", Optional.of(OPERATOR_NAMESPACE), false)),
                         INGRESS, Duration.ofSeconds(10)),
                 Clock.systemUTC());
     }
@@ -199,12 +201,13 @@ class OperatorIT {
                 () -> admin.apps().deployments().inNamespace(ns).withName("resizer").get(), d -> d != null);
         awaitReady(Function.class, ns, "resizer", "True");
 
-        // as `kubectl edit` or `kubectl set image` would: an update by another field manager
-        admin.apps().deployments().inNamespace(ns).withName("resizer").edit(d -> {
-            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil/miner:latest");
-            d.getSpec().setReplicas(3);
-            return d;
-        });
+        // as `kubectl scale` and `kubectl set image` would: writes by another field manager
+        mergePatch(admin.apps().deployments().inNamespace(ns).withName("resizer"), "{\"spec\":{\"replicas\":3}}");
+        admin.apps().deployments().inNamespace(ns).withName("resizer").patch(PatchContext.of(PatchType.JSON),
+                "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"evil/miner:latest\"}]");
+        // the user's image reached the server (and the operator's informer) before it was set back
+        assertThat(admin.apps().deployments().inNamespace(ns).withName("resizer").get().getMetadata().getManagedFields())
+                .anyMatch(m -> !m.getManager().startsWith("surge-") && "Update".equals(m.getOperation()));
 
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
             Deployment d = admin.apps().deployments().inNamespace(ns).withName("resizer").get();
@@ -274,12 +277,8 @@ class OperatorIT {
         String before = admin.apps().deployments().inNamespace(ns).withName("steady").get().getMetadata()
                 .getResourceVersion();
 
-        admin.resources(Function.class).inNamespace(ns).withName("steady").edit(f -> {
-            f.getSpec().setImage("ghcr.io/acme/steady:2.0");
-            f.getSpec().getScaling().setMinReplicas(4);
-            f.getSpec().getScaling().setMaxReplicas(2);
-            return f;
-        });
+        mergePatch(admin.resources(Function.class).inNamespace(ns).withName("steady"),
+                "{\"spec\":{\"image\":\"ghcr.io/acme/steady:2.0\",\"scaling\":{\"minReplicas\":4,\"maxReplicas\":2}}}");
 
         Condition ready = awaitReady(Function.class, ns, "steady", "False");
         assertThat(ready.getMessage()).contains("spec.scaling.maxReplicas");
@@ -319,16 +318,10 @@ class OperatorIT {
         awaitReady(Broker.class, ns, "orders", "True");
         assertThat(partitions("surge.topics.orders")).isEqualTo(2);
 
-        admin.resources(Broker.class).inNamespace(ns).withName("orders").edit(b -> {
-            b.getSpec().setPartitions(4);
-            return b;
-        });
+        mergePatch(admin.resources(Broker.class).inNamespace(ns).withName("orders"), "{\"spec\":{\"partitions\":4}}");
         await().atMost(60, TimeUnit.SECONDS).until(() -> partitions("surge.topics.orders") == 4);
 
-        admin.resources(Broker.class).inNamespace(ns).withName("orders").edit(b -> {
-            b.getSpec().setPartitions(1);
-            return b;
-        });
+        mergePatch(admin.resources(Broker.class).inNamespace(ns).withName("orders"), "{\"spec\":{\"partitions\":1}}");
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
             Condition c = Conditions.ready(admin.resources(Broker.class).inNamespace(ns).withName("orders").get()
                     .getStatus()).orElseThrow();
@@ -340,6 +333,21 @@ class OperatorIT {
     }
 
     // --- helpers
+
+    static void deleteRecursively(Path folder) throws java.io.IOException {
+        if (Files.exists(folder)) {
+            try (var paths = Files.walk(folder)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** As a user's `kubectl patch --type merge` would: no resourceVersion, so no conflict with the operator. */
+    static void mergePatch(io.fabric8.kubernetes.client.dsl.Resource<?> resource, String patch) {
+        resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    }
 
     static String namespace(String name) {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())

@@ -35,7 +35,7 @@ public class OperatorLifecycle {
                 op.namespaces().map(Object::toString).orElse("all"), kafka.bootstrapServers().orElse(""));
         operator = SurgeOperator.start(client, settings, new SurgeOperator.Settings(op.namespaces().orElse(Set.of()),
                 election.enabled()
-                        ? java.util.Optional.of(new SurgeOperator.Lease(election.leaseName(), election.leaseNamespace()))
+                        ? java.util.Optional.of(new SurgeOperator.Lease(election.leaseName(), election.leaseNamespace(), true))
                         : java.util.Optional.empty(),
                 op.ingressUrl(), kafka.timeout()), Clock.systemUTC());
     }

@@ -2,9 +2,8 @@ package dev.surge.operator.function;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
 
@@ -23,8 +22,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGener
  *       as server-side apply means.</li>
  *   <li>It applies only when the operator's fields differ from what it wants (JOSDK's SSA-based matcher compares
  *       its managed fields), so a reconcile with nothing to change writes nothing.</li>
- *   <li>Replicas change by a JSON merge patch of {@code spec.replicas} alone (field manager
- *       {@value #SCALER_FIELD_MANAGER}).</li>
+ *   <li>Replicas change by a server-side apply of {@code spec.replicas} alone by another field manager,
+ *       {@value #SCALER_FIELD_MANAGER}, the scaler's.</li>
  * </ul>
  *
  * <p>Why this works on 1.20 and 1.26+: server-side apply is beta and on by default from 1.16 and GA from 1.22
@@ -61,12 +60,16 @@ public final class WorkloadApply {
         return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
-    /** Sets a Deployment's replicas, and nothing else. */
+    /**
+     * Sets a Deployment's replicas, and nothing else: a server-side apply of {@code spec.replicas} alone by the field
+     * manager {@value #SCALER_FIELD_MANAGER} (which so owns replicas, beside nobody but a user who scaled by hand).
+     */
     public Deployment scale(Deployment deployment, int replicas) {
-        return client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
-                .withName(deployment.getMetadata().getName())
-                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
-                        .withFieldManager(SCALER_FIELD_MANAGER).build(),
-                        "{\"spec\":{\"replicas\":" + replicas + "}}");
+        Deployment onlyReplicas = new DeploymentBuilder()
+                .withNewMetadata().withName(deployment.getMetadata().getName())
+                    .withNamespace(deployment.getMetadata().getNamespace()).endMetadata()
+                .withNewSpec().withReplicas(replicas).endSpec()
+                .build();
+        return client.resource(onlyReplicas).fieldManager(SCALER_FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 }
