@@ -1,0 +1,121 @@
+package dev.surge.operator;
+
+import dev.surge.operator.broker.BrokerReconciler;
+import dev.surge.operator.broker.BrokerTopics;
+import dev.surge.operator.function.FunctionReconciler;
+import dev.surge.operator.function.WorkloadApply;
+import dev.surge.operator.status.EventRecorder;
+import dev.surge.operator.trigger.TriggerReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The Surge operator: Java Operator SDK running the Function, Broker and Trigger reconcilers on a fabric8 client,
+ * with a Kafka Admin client for the Brokers' topics. Plain Java, so tests start it on any client (e.g. one holding a
+ * ServiceAccount's token) and the Quarkus app ({@code app.OperatorLifecycle}) starts it with the usual
+ * configuration. Closing it stops the reconcilers and the Admin client; the Kubernetes client is the caller's.
+ */
+public final class SurgeOperator implements AutoCloseable {
+
+    /**
+     * @param namespaces    namespaces to watch; empty: all
+     * @param leaderElection the Lease that elects one active replica, or empty to act alone (one replica only)
+     * @param ingressUrl    base URL of the ingress, for a Broker's {@code status.address}
+     * @param kafkaTimeout  longest wait for one Kafka Admin call
+     */
+    public record Settings(Set<String> namespaces, Optional<Lease> leaderElection, URI ingressUrl,
+            Duration kafkaTimeout) {
+        public Settings {
+            namespaces = Set.copyOf(namespaces);
+            Objects.requireNonNull(leaderElection, "leaderElection");
+            Objects.requireNonNull(ingressUrl, "ingressUrl");
+            Objects.requireNonNull(kafkaTimeout, "kafkaTimeout");
+        }
+    }
+
+    /**
+     * @param name      the Lease's name
+     * @param namespace the Lease's namespace; empty: the client's namespace (in a pod: the pod's)
+     * @param exitWhenLost end the process when leadership is lost (in a pod: it restarts and runs for election
+     *                  again, JOSDK's default); tests that run the operator in their own JVM turn it off
+     */
+    public record Lease(String name, Optional<String> namespace, boolean exitWhenLost) {
+    }
+
+    private final Operator operator;
+    private final Admin admin;
+
+    private SurgeOperator(Operator operator, Admin admin) {
+        this.operator = operator;
+        this.admin = admin;
+    }
+
+    /** Starts the reconcilers (when leader, with leader election); informers are synced when this returns. */
+    public static SurgeOperator start(KubernetesClient client, Map<String, Object> kafkaAdmin, Settings settings,
+            Clock clock) {
+        Admin admin = Admin.create(kafkaAdmin);
+        try {
+            Operator operator = new Operator(o -> {
+                o.withKubernetesClient(client).withCloseClientOnStop(false);
+                settings.leaderElection().ifPresent(lease -> {
+                    var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(lease.name());
+                    lease.namespace().ifPresent(election::withLeaseNamespace);
+                    election.withExitOnStopLeading(lease.exitWhenLost());
+                    o.withLeaderElectionConfiguration(election.build());
+                });
+            });
+            EventRecorder events = new EventRecorder(client, clock);
+            operator.register(new FunctionReconciler(new WorkloadApply(client), events, clock),
+                    controller(FunctionReconciler.NAME, settings, c -> c.withGenerationAware(false)));
+            operator.register(new BrokerReconciler(new BrokerTopics(admin, settings.kafkaTimeout()),
+                    settings.ingressUrl(), events, clock), controller(BrokerReconciler.NAME, settings, c -> { }));
+            operator.register(new TriggerReconciler(events, clock),
+                    controller(TriggerReconciler.NAME, settings, c -> { }));
+            operator.start();
+            return new SurgeOperator(operator, admin);
+        } catch (RuntimeException e) {
+            admin.close();
+            throw e;
+        }
+    }
+
+    private static <R extends HasMetadata> Consumer<ControllerConfigurationOverrider<R>> controller(String name,
+            Settings settings, Consumer<ControllerConfigurationOverrider<R>> more) {
+        return c -> {
+            c.withName(name).withFieldManager(WorkloadApply.FIELD_MANAGER);
+            if (settings.namespaces().isEmpty()) {
+                c.watchingAllNamespaces();
+            } else {
+                c.settingNamespaces(settings.namespaces());
+            }
+            more.accept(c);
+        };
+    }
+
+    /** Started, and every informer connected (false while a replica waits to become leader). */
+    public boolean healthy() {
+        var info = operator.getRuntimeInfo();
+        return info.isStarted() && info.allEventSourcesAreHealthy();
+    }
+
+    @Override
+    public void close() {
+        try {
+            operator.stop();
+        } finally {
+            admin.close();
+        }
+    }
+}

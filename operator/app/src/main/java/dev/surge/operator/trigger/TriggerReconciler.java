@@ -1,0 +1,112 @@
+package dev.surge.operator.trigger;
+
+import dev.surge.core.KafkaNames;
+import dev.surge.kubernetes.api.Broker;
+import dev.surge.kubernetes.api.Function;
+import dev.surge.kubernetes.api.Trigger;
+import dev.surge.kubernetes.api.TriggerStatus;
+import dev.surge.operator.status.Conditions;
+import dev.surge.operator.status.EventRecorder;
+import dev.surge.operator.status.Readiness;
+import dev.surge.operator.status.SpecCheck;
+import dev.surge.operator.status.StatusValues;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.stream.Collectors;
+
+/**
+ * Trigger → validated routing. Observe (the Trigger; its Broker and Function from informers of this controller)
+ * → validate ({@link SpecCheck}: its own spec, and that the Broker and the Function it names exist) → patch status
+ * (Ready, consumerGroup). The dispatchers do the delivering; they read the Triggers themselves.
+ *
+ * <p>A Broker or Function created, changed or deleted reconciles the Triggers that name it, so a Trigger that was
+ * waiting for its Function becomes Ready as soon as the Function exists, without polling.
+ *
+ * <p>TODO(lag): {@code status.lag} (the matching backlog, runtime/kafka-backlog's {@code KafkaBacklogReader}) comes
+ * with the lag-driven scaler, which reads it anyway.
+ */
+public final class TriggerReconciler implements Reconciler<Trigger> {
+    public static final String NAME = "trigger";
+    private static final String BROKERS = "brokers";
+    private static final String FUNCTIONS = "functions";
+
+    private final EventRecorder events;
+    private final Clock clock;
+
+    public TriggerReconciler(EventRecorder events, Clock clock) {
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, Trigger>> prepareEventSources(EventSourceContext<Trigger> context) {
+        return List.of(
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Broker.class, Trigger.class)
+                        .withName(BROKERS)
+                        .withSecondaryToPrimaryMapper(b -> naming(context, b, (t, n) -> n.equals(t.getSpec().getBroker())))
+                        .build(), context),
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Function.class, Trigger.class)
+                        .withName(FUNCTIONS)
+                        .withSecondaryToPrimaryMapper(f -> naming(context, f, (t, n) -> n.equals(t.getSpec().getFunction())))
+                        .build(), context));
+    }
+
+    /** The Triggers in {@code named}'s namespace that name it. */
+    private static Set<ResourceID> naming(EventSourceContext<Trigger> context, HasMetadata named,
+            BiPredicate<Trigger, String> names) {
+        String name = named.getMetadata().getName();
+        return context.getPrimaryCache().list(named.getMetadata().getNamespace())
+                .filter(t -> t.getSpec() != null && names.test(t, name))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    }
+
+    @Override
+    public UpdateControl<Trigger> reconcile(Trigger trigger, Context<Trigger> context) {
+        String namespace = trigger.getMetadata().getNamespace();
+        Broker broker = trigger.getSpec() == null || trigger.getSpec().getBroker() == null ? null
+                : cached(context, Broker.class, BROKERS, trigger.getSpec().getBroker(), namespace);
+        Function function = trigger.getSpec() == null || trigger.getSpec().getFunction() == null ? null
+                : cached(context, Function.class, FUNCTIONS, trigger.getSpec().getFunction(), namespace);
+        SpecCheck.Checked<dev.surge.core.resource.Trigger> checked = SpecCheck.trigger(trigger, broker, function);
+        Readiness readiness = checked.valid()
+                ? Readiness.ready("Routed", "events of Broker " + checked.resource().broker() + " that pass the"
+                        + " filters go to " + (checked.resource().function() != null
+                                ? "Function " + checked.resource().function() : checked.resource().uri()))
+                : checked.problem();
+
+        TriggerStatus before = trigger.getStatus() == null ? new TriggerStatus() : trigger.getStatus();
+        TriggerStatus next = StatusValues.copy(before, TriggerStatus.class);
+        Long generation = trigger.getMetadata().getGeneration();
+        next.setObservedGeneration(generation);
+        next.setConditions(Conditions.withReady(before.getConditions(), readiness, generation, clock.instant()));
+        next.setConsumerGroup(KafkaNames.triggerGroup(namespace, trigger.getMetadata().getName()));
+        if (Conditions.changes(before, readiness)) {
+            events.readiness(trigger, readiness);
+        }
+        if (StatusValues.same(before, next)) {
+            return UpdateControl.noUpdate();
+        }
+        trigger.setStatus(next);
+        return UpdateControl.patchStatus(trigger);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> R cached(Context<Trigger> context, Class<R> type, String source,
+            String name, String namespace) {
+        var informer = (InformerEventSource<R, Trigger>) context.eventSourceRetriever().getEventSourceFor(type, source);
+        return informer.get(new ResourceID(Objects.requireNonNull(name), namespace)).orElse(null);
+    }
+}

@@ -1,0 +1,419 @@
+package dev.surge.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.surge.kafka.EmbeddedKafka;
+import dev.surge.kubernetes.api.Broker;
+import dev.surge.kubernetes.api.BrokerSpec;
+import dev.surge.kubernetes.api.Function;
+import dev.surge.kubernetes.api.FunctionScaling;
+import dev.surge.kubernetes.api.FunctionSpec;
+import dev.surge.kubernetes.api.SurgeCrds;
+import dev.surge.kubernetes.api.SurgeStatus;
+import dev.surge.kubernetes.api.Trigger;
+import dev.surge.kubernetes.api.TriggerSpec;
+import dev.surge.kubetest.RealApiServer;
+import dev.surge.operator.function.ActivationRequest;
+import dev.surge.operator.status.Conditions;
+import dev.surge.operator.workload.FunctionWorkload;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The operator against a real kube-apiserver (1.20.2) and a real Kafka broker, running under its own ServiceAccount
+ * token with exactly the rules of helm/surge/files/rbac/operator.yaml: a verb missing there fails these tests.
+ * The server has no controller-manager: no pods run and nothing is garbage-collected, so ownership is asserted
+ * through owner references.
+ */
+class OperatorIT {
+    @RegisterExtension
+    static RealApiServer api = new RealApiServer();
+
+    static final String OPERATOR_NAMESPACE = "surge-system";
+    static final String SERVICE_ACCOUNT = "surge-operator";
+    static final URI INGRESS = URI.create("http://surge-ingress.surge-system.svc");
+
+    static KubernetesClient admin;
+    static EmbeddedKafka kafka;
+    static Admin kafkaAdmin;
+    static SurgeOperator operator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        admin = api.client();
+        for (var crd : SurgeCrds.all()) {
+            admin.resource(crd).create();
+        }
+        for (var crd : SurgeCrds.all()) {
+            admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                            60, TimeUnit.SECONDS);
+        }
+        namespace(OPERATOR_NAMESPACE);
+        bindOperatorRbac();
+        KubernetesClient asOperator = api.clientAs(OPERATOR_NAMESPACE, SERVICE_ACCOUNT);
+
+        Path kafkaData = Path.of("target", "kafka", OperatorIT.class.getSimpleName());
+        deleteRecursively(kafkaData); // a fresh broker: topics of an earlier run would hide what the operator creates
+        kafka = EmbeddedKafka.start(kafkaData, 0);
+        kafkaAdmin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+        operator = SurgeOperator.start(asOperator, Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new SurgeOperator.Settings(Set.of(),
+                        Optional.of(new SurgeOperator.Lease("surge-operator", Optional.of(OPERATOR_NAMESPACE), false)),
+                        INGRESS, Duration.ofSeconds(10)),
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (operator != null) {
+                operator.close();
+            }
+        } finally {
+            try {
+                if (kafkaAdmin != null) {
+                    kafkaAdmin.close();
+                }
+            } finally {
+                if (kafka != null) {
+                    kafka.close();
+                }
+            }
+        }
+    }
+
+    /** The chart's rules as they are in the file, bound to the operator's ServiceAccount. */
+    static void bindOperatorRbac() throws Exception {
+        Path file = Path.of(System.getProperty("surge.root", "../.."), "helm/surge/files/rbac/operator.yaml");
+        List<HasMetadata> objects;
+        try (InputStream in = Files.newInputStream(file)) {
+            objects = admin.load(in).items();
+        }
+        assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ClusterRole", "Role");
+        for (HasMetadata object : objects) {
+            if (object instanceof ClusterRole role) {
+                admin.resource(role).create();
+                admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("surge-operator").endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role.getMetadata().getName())
+                        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT)
+                        .withNamespace(OPERATOR_NAMESPACE).endSubject().build()).create();
+            } else if (object instanceof Role role) {
+                admin.resource(role).inNamespace(OPERATOR_NAMESPACE).create();
+                admin.resource(new RoleBindingBuilder().withNewMetadata().withName(role.getMetadata().getName())
+                        .withNamespace(OPERATOR_NAMESPACE).endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "Role", role.getMetadata().getName())
+                        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT)
+                        .withNamespace(OPERATOR_NAMESPACE).endSubject().build()).inNamespace(OPERATOR_NAMESPACE).create();
+            }
+        }
+    }
+
+    @Test
+    void brokerFunctionAndTriggerBecomeTopicDeploymentServiceAndStatus() throws Exception {
+        String ns = namespace("shop");
+        create(broker(ns, "default", 3));
+        Function function = create(function(ns, "greeter", "ghcr.io/acme/greeter:1.0", 0, 5));
+        create(trigger(ns, "greet", "default", "greeter"));
+
+        Deployment deployment = await().atMost(60, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("greeter").get(), d -> d != null);
+        Service service = await().atMost(60, TimeUnit.SECONDS).until(
+                () -> admin.services().inNamespace(ns).withName("greeter").get(), s -> s != null);
+        String uid = admin.resources(Function.class).inNamespace(ns).withName("greeter").get().getMetadata().getUid();
+        for (HasMetadata owned : List.of(deployment, service)) {
+            OwnerReference owner = owned.getMetadata().getOwnerReferences().get(0);
+            assertThat(owned.getMetadata().getOwnerReferences()).hasSize(1);
+            assertThat(owner.getKind()).isEqualTo("Function");
+            assertThat(owner.getApiVersion()).isEqualTo("surge.dev/v1alpha1");
+            assertThat(owner.getUid()).isEqualTo(uid);
+            assertThat(owner.getController()).isTrue();
+            assertThat(owned.getMetadata().getLabels()).containsEntry(FunctionWorkload.LABEL_FUNCTION, "greeter")
+                    .containsEntry(FunctionWorkload.LABEL_MANAGED_BY, "surge");
+        }
+        // minReplicas 0 and no event yet: created at zero, not with the default of one
+        assertThat(deployment.getSpec().getReplicas()).isZero();
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("ghcr.io/acme/greeter:1.0");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(container.getEnv()).anyMatch(e -> e.getName().equals("GREETING") && e.getValue().equals("Hello"));
+        assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(8080);
+
+        Condition functionReady = awaitReady(Function.class, ns, "greeter", "True");
+        assertThat(functionReady.getReason()).isEqualTo("ScaledToZero");
+        Function read = admin.resources(Function.class).inNamespace(ns).withName("greeter").get();
+        assertThat(read.getStatus().getObservedGeneration()).isEqualTo(read.getMetadata().getGeneration());
+        assertThat(read.getStatus().getReplicas()).isZero();
+        assertThat(read.getStatus().getReadyReplicas()).isZero();
+
+        awaitReady(Broker.class, ns, "default", "True");
+        Broker broker = admin.resources(Broker.class).inNamespace(ns).withName("default").get();
+        assertThat(broker.getStatus().getAddress()).isEqualTo("http://surge-ingress.surge-system.svc/shop/default");
+        assertThat(broker.getStatus().getTopic()).isEqualTo("surge.shop.default");
+        assertThat(partitions("surge.shop.default")).isEqualTo(3);
+
+        awaitReady(Trigger.class, ns, "greet", "True");
+        assertThat(admin.resources(Trigger.class).inNamespace(ns).withName("greet").get().getStatus().getConsumerGroup())
+                .isEqualTo("surge.shop.greet");
+
+        awaitEvent(ns, "greeter", "ScaledToZero");
+        awaitEvent(ns, "default", "TopicCreated");
+        assertThat(function.getMetadata().getName()).isEqualTo("greeter");
+    }
+
+    @Test
+    void aUsersEditOfTheImageIsSetBackWhileReplicasAreKept() {
+        String ns = namespace("edits");
+        create(function(ns, "resizer", "ghcr.io/acme/resizer:1.0", 0, 5));
+        await().atMost(60, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("resizer").get(), d -> d != null);
+        awaitReady(Function.class, ns, "resizer", "True");
+
+        // as `kubectl scale` and `kubectl set image` would: writes by another field manager
+        mergePatch(admin.apps().deployments().inNamespace(ns).withName("resizer"), "{\"spec\":{\"replicas\":3}}");
+        admin.apps().deployments().inNamespace(ns).withName("resizer").patch(PatchContext.of(PatchType.JSON),
+                "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"evil/miner:latest\"}]");
+        // the user's image reached the server (and the operator's informer) before it was set back
+        assertThat(admin.apps().deployments().inNamespace(ns).withName("resizer").get().getMetadata().getManagedFields())
+                .anyMatch(m -> !m.getManager().startsWith("surge-") && "Update".equals(m.getOperation()));
+
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            Deployment d = admin.apps().deployments().inNamespace(ns).withName("resizer").get();
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .isEqualTo("ghcr.io/acme/resizer:1.0");
+        });
+        assertThat(admin.apps().deployments().inNamespace(ns).withName("resizer").get().getSpec().getReplicas())
+                .isEqualTo(3);
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
+                admin.resources(Function.class).inNamespace(ns).withName("resizer").get().getStatus().getReplicas())
+                .isEqualTo(3));
+    }
+
+    @Test
+    void anActivationRequestStartsAFunctionAtZeroAtOnce() {
+        String ns = namespace("activation");
+        create(function(ns, "sleeper", "ghcr.io/acme/sleeper:1.0", 0, 5));
+        await().atMost(60, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("sleeper").get(), d -> d != null);
+        awaitReady(Function.class, ns, "sleeper", "True");
+
+        // what a dispatcher holding an event for it writes
+        admin.resources(Function.class).inNamespace(ns).withName("sleeper").patch(
+                PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                        + ActivationRequest.ANNOTATION + "\":\"" + Instant.now() + "\"}}}");
+
+        await().atMost(30, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("sleeper").get().getSpec().getReplicas(),
+                r -> r == 1);
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            var status = admin.resources(Function.class).inNamespace(ns).withName("sleeper").get().getStatus();
+            assertThat(status.getReplicas()).isEqualTo(1);
+            assertThat(status.getLastScaleReason()).startsWith("activate");
+            assertThat(status.getLastScaleTime()).isNotNull();
+        });
+        awaitEvent(ns, "sleeper", "Scaled");
+    }
+
+    @Test
+    void invalidFunctionsAreReportedAndGetNoDeployment() {
+        String ns = namespace("invalid");
+        // the 1.20 server ignores the CRD's CEL rule maxReplicas >= minReplicas; the operator does not
+        create(function(ns, "upside-down", "ghcr.io/acme/f:1", 3, 1));
+        Condition ready = awaitReady(Function.class, ns, "upside-down", "False");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).contains("spec.scaling.maxReplicas").contains("minReplicas (3)");
+
+        Function local = function(ns, "local-only", null, 0, 1);
+        local.getSpec().setPath("functions/greeter/target/quarkus-app");
+        create(local);
+        ready = awaitReady(Function.class, ns, "local-only", "False");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).contains("spec.image");
+
+        awaitEvent(ns, "upside-down", "InvalidSpec");
+        assertThat(admin.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(admin.services().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aFunctionMadeInvalidKeepsItsDeploymentAsItWas() {
+        String ns = namespace("broken");
+        create(function(ns, "steady", "ghcr.io/acme/steady:1.0", 0, 5));
+        await().atMost(60, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("steady").get(), d -> d != null);
+        awaitReady(Function.class, ns, "steady", "True");
+        String before = admin.apps().deployments().inNamespace(ns).withName("steady").get().getMetadata()
+                .getResourceVersion();
+
+        mergePatch(admin.resources(Function.class).inNamespace(ns).withName("steady"),
+                "{\"spec\":{\"image\":\"ghcr.io/acme/steady:2.0\",\"scaling\":{\"minReplicas\":4,\"maxReplicas\":2}}}");
+
+        Condition ready = awaitReady(Function.class, ns, "steady", "False");
+        assertThat(ready.getMessage()).contains("spec.scaling.maxReplicas");
+        Function read = admin.resources(Function.class).inNamespace(ns).withName("steady").get();
+        assertThat(read.getStatus().getObservedGeneration()).isEqualTo(read.getMetadata().getGeneration());
+        Deployment after = admin.apps().deployments().inNamespace(ns).withName("steady").get();
+        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before);
+        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("ghcr.io/acme/steady:1.0");
+    }
+
+    @Test
+    void aTriggerNamingMissingResourcesSaysWhatToFixAndRecoversWhenTheyExist() {
+        String ns = namespace("routing");
+        create(trigger(ns, "orphan", "nowhere", "ghost"));
+        Condition ready = awaitReady(Trigger.class, ns, "orphan", "False");
+        assertThat(ready.getReason()).isEqualTo("BrokerNotFound");
+        assertThat(ready.getMessage()).contains("spec.broker").contains("'nowhere'").contains("create it");
+
+        create(broker(ns, "nowhere", 1));
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            Condition c = Conditions.ready(admin.resources(Trigger.class).inNamespace(ns).withName("orphan").get()
+                    .getStatus()).orElseThrow();
+            assertThat(c.getReason()).isEqualTo("FunctionNotFound");
+            assertThat(c.getMessage()).contains("spec.function").contains("'ghost'");
+        });
+
+        create(function(ns, "ghost", "ghcr.io/acme/ghost:1", 0, 1));
+        ready = awaitReady(Trigger.class, ns, "orphan", "True");
+        assertThat(ready.getReason()).isEqualTo("Routed");
+    }
+
+    @Test
+    void aBrokersTopicGrowsButNeverShrinks() throws Exception {
+        String ns = namespace("topics");
+        create(broker(ns, "orders", 2));
+        awaitReady(Broker.class, ns, "orders", "True");
+        assertThat(partitions("surge.topics.orders")).isEqualTo(2);
+
+        mergePatch(admin.resources(Broker.class).inNamespace(ns).withName("orders"), "{\"spec\":{\"partitions\":4}}");
+        await().atMost(60, TimeUnit.SECONDS).until(() -> partitions("surge.topics.orders") == 4);
+
+        mergePatch(admin.resources(Broker.class).inNamespace(ns).withName("orders"), "{\"spec\":{\"partitions\":1}}");
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            Condition c = Conditions.ready(admin.resources(Broker.class).inNamespace(ns).withName("orders").get()
+                    .getStatus()).orElseThrow();
+            assertThat(c.getReason()).isEqualTo("TopicDiffers");
+            assertThat(c.getMessage()).contains("spec.partitions is 1").contains("keeps")
+                    .contains("cannot remove partitions");
+        });
+        assertThat(partitions("surge.topics.orders")).isEqualTo(4);
+    }
+
+    // --- helpers
+
+    static void deleteRecursively(Path folder) throws java.io.IOException {
+        if (Files.exists(folder)) {
+            try (var paths = Files.walk(folder)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** As a user's `kubectl patch --type merge` would: no resourceVersion, so no conflict with the operator. */
+    static void mergePatch(io.fabric8.kubernetes.client.dsl.Resource<?> resource, String patch) {
+        resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    }
+
+    static String namespace(String name) {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .create();
+        return name;
+    }
+
+    static <T extends HasMetadata> T create(T resource) {
+        return admin.resource(resource).create();
+    }
+
+    static int partitions(String topic) throws Exception {
+        return kafkaAdmin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
+                .partitions().size();
+    }
+
+    static <R extends HasMetadata> Condition awaitReady(Class<R> type, String ns, String name, String status) {
+        return await().atMost(60, TimeUnit.SECONDS).until(() -> {
+            R resource = admin.resources(type).inNamespace(ns).withName(name).get();
+            SurgeStatus s = (SurgeStatus) resource.getClass().getMethod("getStatus").invoke(resource);
+            return Conditions.ready(s).orElse(null);
+        }, c -> c != null && status.equals(c.getStatus()));
+    }
+
+    static Event awaitEvent(String ns, String involved, String reason) {
+        return await().atMost(30, TimeUnit.SECONDS).until(() -> admin.v1().events().inNamespace(ns).list().getItems()
+                .stream().filter(e -> involved.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+                .findFirst().orElse(null), e -> e != null);
+    }
+
+    static Broker broker(String ns, String name, int partitions) {
+        Broker broker = new Broker();
+        broker.getMetadata().setName(name);
+        broker.getMetadata().setNamespace(ns);
+        BrokerSpec spec = new BrokerSpec();
+        spec.setPartitions(partitions);
+        broker.setSpec(spec);
+        broker.setStatus(null);
+        return broker;
+    }
+
+    static Function function(String ns, String name, String image, int min, int max) {
+        Function function = new Function();
+        function.getMetadata().setName(name);
+        function.getMetadata().setNamespace(ns);
+        FunctionSpec spec = new FunctionSpec();
+        spec.setImage(image);
+        spec.setEnv(Map.of("GREETING", "Hello"));
+        FunctionScaling scaling = new FunctionScaling();
+        scaling.setMinReplicas(min);
+        scaling.setMaxReplicas(max);
+        spec.setScaling(scaling);
+        function.setSpec(spec);
+        function.setStatus(null);
+        return function;
+    }
+
+    static Trigger trigger(String ns, String name, String broker, String function) {
+        Trigger trigger = new Trigger();
+        trigger.getMetadata().setName(name);
+        trigger.getMetadata().setNamespace(ns);
+        TriggerSpec spec = new TriggerSpec();
+        spec.setBroker(broker);
+        spec.setFunction(function);
+        trigger.setSpec(spec);
+        trigger.setStatus(null);
+        return trigger;
+    }
+}
