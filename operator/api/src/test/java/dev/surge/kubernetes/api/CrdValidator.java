@@ -71,6 +71,15 @@ public final class CrdValidator {
         return violations;
     }
 
+    /** Violations of the OpenAPI schema alone, without the CEL rules (which a 1.20 API server ignores). */
+    public List<String> schemaViolations(JsonNode document) {
+        List<String> violations = new ArrayList<>();
+        for (ValidationMessage m : openApi.validate(admit(document))) {
+            violations.add(m.getMessage());
+        }
+        return violations;
+    }
+
     /** The document as the API server would store it: pruned and defaulted (not validated). */
     public JsonNode admit(JsonNode document) {
         JsonNode copy = document.deepCopy();
