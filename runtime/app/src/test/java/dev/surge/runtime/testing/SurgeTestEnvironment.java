@@ -65,7 +65,8 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
                     "surge.ingress.max-request-bytes", String.valueOf(64 * 1024),
                     // BatchAtomicityIT gives a topic max.message.bytes of 20 KiB: producer batches must fit it.
                     "surge.kafka.client.\"batch.size\"", String.valueOf(16 * 1024),
-                    "surge.functions.activation-timeout", "5s");
+                    // Long enough for a cold start on a busy 2-core machine; FunctionFailureIT waits it out once.
+                    "surge.functions.activation-timeout", "15s");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
