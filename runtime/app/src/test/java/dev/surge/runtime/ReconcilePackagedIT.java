@@ -38,6 +38,7 @@ class ReconcilePackagedIT {
     private Path yaml;
     private Path log;
     private int port;
+    private int kafkaPort;
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -57,7 +58,8 @@ class ReconcilePackagedIT {
         put("Trigger", "t-a", "broker: events\nfilters: [{exact: {type: live.a}}]\nuri: " + sink.url("/a"));
         write();
         port = PackagedRuntime.freePort();
-        runtime = PackagedRuntime.start(yaml, port, PackagedRuntime.freePort(), dir.resolve("data"), log);
+        kafkaPort = PackagedRuntime.freePort();
+        runtime = PackagedRuntime.start(yaml, port, kafkaPort, dir.resolve("data"), log);
 
         for (int i = 0; i < 10; i++) {
             post("events", "a-" + i, "live.a");
@@ -112,6 +114,10 @@ class ReconcilePackagedIT {
         put("Broker", "more", "partitions: 1");
         write();
         await().atMost(APPLIED).until(() -> status("more", "m-" + System.nanoTime()) == 202);
+        // A changed retention reaches the topic.
+        put("Broker", "more", "partitions: 1\nretention: P2D");
+        write();
+        await().atMost(APPLIED).until(() -> "172800000".equals(topicRetention("surge.live.more")));
         docs.remove("Broker/more");
         write();
         await().atMost(APPLIED).until(() -> status("more", "m-" + System.nanoTime()) == 404);
@@ -143,6 +149,15 @@ class ReconcilePackagedIT {
         docs.remove("Trigger/greet");
         write();
         await().atMost(APPLIED).until(() -> get("/functions/live/greeter").statusCode() == 404);
+    }
+
+    private String topicRetention(String topic) throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.<String, Object>of("bootstrap.servers", "localhost:" + kafkaPort))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value();
+        }
     }
 
     private void put(String kind, String name, String spec) {

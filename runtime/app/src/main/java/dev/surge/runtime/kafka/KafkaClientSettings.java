@@ -86,7 +86,41 @@ public final class KafkaClientSettings {
         Map<String, Object> all = new HashMap<>(own);
         all.putAll(user); // reserved names were removed from the user's settings when they were read
         all.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        if (all.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+            fitProducerTimeouts(all, user.keySet());
+        }
         return all;
+    }
+
+    /**
+     * Kafka refuses a producer whose {@code delivery.timeout.ms} is below {@code linger.ms + request.timeout.ms}.
+     * Surge's own values fit; a user's {@code linger.ms} or {@code request.timeout.ms} may not fit Surge's delivery
+     * timeout. Then Surge's request timeout gives way (the ack wait stays what Surge promises), and where the user
+     * set the request timeout too, the delivery timeout grows to fit the user's values.
+     */
+    static void fitProducerTimeouts(Map<String, Object> producer, Set<String> byUser) {
+        long linger = number(producer.get(ProducerConfig.LINGER_MS_CONFIG), 5);
+        long request = number(producer.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), 30_000);
+        long delivery = number(producer.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), 120_000);
+        if (delivery >= linger + request) {
+            return;
+        }
+        if (!byUser.contains(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG) && delivery - linger >= 1) {
+            producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (delivery - linger));
+        } else if (!byUser.contains(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+            producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, linger + request));
+        } // else the user's own three values disagree: Kafka's error names them
+    }
+
+    private static long number(Object value, long absent) {
+        if (value == null) {
+            return absent;
+        }
+        try {
+            return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return absent; // Kafka's own config check reports the bad value
+        }
     }
 
     public String bootstrapServers() {

@@ -15,6 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -114,7 +118,7 @@ public final class KafkaCluster implements AutoCloseable {
     /**
      * Creates the topic of every broker and every dead-letter topic that lacks one, and grows the partitions of
      * a broker's topic when its spec asks for more. Kafka cannot take partitions away: a smaller number is
-     * logged and the topic keeps what it has. Existing topics keep their other settings.
+     * logged and the topic keeps what it has. A changed retention is set on the topic; its other settings are kept.
      */
     public void ensureTopics(ResourceSet resources) throws InterruptedException {
         for (Broker b : resources.brokers()) {
@@ -123,6 +127,7 @@ public final class KafkaCluster implements AutoCloseable {
                     .configs(Map.of("retention.ms", String.valueOf(b.retention().toMillis()))), b.partitions());
             if (!created) {
                 grow(topic, b.partitions()); // a topic just created has its partitions; its metadata may lag
+                retain(topic, b.retention().toMillis());
             }
         }
         for (Trigger t : resources.triggers()) {
@@ -146,6 +151,25 @@ public final class KafkaCluster implements AutoCloseable {
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot check the partitions of topic " + topic + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Sets the topic's retention.ms when the broker's spec changed it. */
+    private void retain(String topic, long retentionMs) throws InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            ConfigEntry now = config == null ? null : config.get("retention.ms");
+            String wanted = String.valueOf(retentionMs);
+            if (now == null || !wanted.equals(now.value())) {
+                admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                        new ConfigEntry("retention.ms", wanted), AlterConfigOp.OpType.SET)))).all().get();
+                LOG.infof("topic %s now retains events for %d ms (was %s)", topic, retentionMs,
+                        now == null ? "the broker's default" : now.value() + " ms");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot set the retention of topic " + topic + ": "
                     + e.getCause().getMessage(), e.getCause());
         }
     }
