@@ -94,7 +94,19 @@ public class IngressRoutes {
 
     /** Reads the body up to {@code surge.ingress.max-request-bytes}; see {@link BoundedBody}. */
     private void readBody(RoutingContext ctx) {
-        BoundedBody.read(ctx, config.ingress().maxRequestBytes(), () -> tooLarge(ctx), body -> accept(ctx, body));
+        BoundedBody.read(ctx, config.ingress().maxRequestBytes(), () -> tooLarge(ctx), body -> {
+            try {
+                accept(ctx, body);
+            } catch (RuntimeException e) {
+                // A bug, not the client's fault. This runs in the body's end handler, out of the router's reach:
+                // without an answer here the client would wait until it times out.
+                LOG.errorf(e, "accepting a request to %s failed", ctx.normalizedPath());
+                if (!ctx.response().headWritten()) {
+                    ProblemResponse.send(ctx.response(), new HttpProblem(500, "Internal Server Error",
+                            "the request could not be handled; nothing of it was acknowledged"), ctx.normalizedPath());
+                }
+            }
+        });
     }
 
     private void tooLarge(RoutingContext ctx) {

@@ -141,8 +141,22 @@ public final class BatchProducers implements AutoCloseable {
                     batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.NOT_STARTED, -1,
                             notReady));
                 }
-            } else if (!writeGroup(slot.producer, group)) {
-                slot.replace();
+            } else {
+                boolean usable;
+                try {
+                    usable = writeGroup(slot.producer, group);
+                } catch (RuntimeException e) {
+                    // A bug or an exception Kafka does not document here: the slot lives on with a new producer,
+                    // and no request of this group waits forever.
+                    LOG.errorf(e, "batch producer %s failed unexpectedly; replacing it", transactionalId);
+                    for (Batch batch : group) {
+                        batch.result.completeExceptionally(new BatchNotWritten(BatchNotWritten.Outcome.UNKNOWN, -1, e));
+                    }
+                    usable = false;
+                }
+                if (!usable) {
+                    slot.replace();
+                }
             }
         }
         slot.replace();

@@ -64,6 +64,19 @@ class BatchProducersTest {
     }
 
     @Test
+    void anUndocumentedExceptionFailsItsBatchAndTheSlotGoesOnWithANewProducer() {
+        pool.write(records(1, -1)).join();
+        // Not a KafkaException: nothing in the transaction code expects it.
+        created.get(0).commitTransactionException = new IllegalStateException("a bug somewhere below");
+        BatchNotWritten failed = failure(pool.write(records(2, -1))::join);
+        assertThat(failed.outcome()).isEqualTo(BatchNotWritten.Outcome.UNKNOWN);
+
+        pool.write(records(3, -1)).join();
+        assertThat(created).as("the slot replaced its producer").hasSize(2);
+        assertThat(created.get(1).history()).hasSize(3);
+    }
+
+    @Test
     void aFencedProducerIsReplacedByANewOne() {
         pool.write(records(1, -1)).join();
         created.get(0).commitTransactionException = new ProducerFencedException("another producer took over");
