@@ -21,10 +21,10 @@ class FunctionFailureIT {
 
     @Test
     void processThatCannotStartIsRestartedAndReported() {
-        // A synchronous call waits for the activation timeout (5 s in the tests), then says why it gave up.
+        // A synchronous call waits for the activation timeout (15 s in the tests), then says why it gave up.
         given().contentType("application/json").body("{}").post("/functions/test/broken")
                 .then().statusCode(504).contentType("application/problem+json")
-                .body("detail", containsString("had no free ready replica within PT5S"))
+                .body("detail", containsString("had no free ready replica within PT15S"))
                 .body("detail", containsString("last exit code 1"));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/functions/test/broken").then()
