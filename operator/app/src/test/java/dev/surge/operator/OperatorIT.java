@@ -127,30 +127,8 @@ class OperatorIT {
         }
     }
 
-    /** The chart's rules as they are in the file, bound to the operator's ServiceAccount. */
     static void bindOperatorRbac() throws Exception {
-        Path file = Path.of(System.getProperty("surge.root", "../.."), "helm/surge/files/rbac/operator.yaml");
-        List<HasMetadata> objects;
-        try (InputStream in = Files.newInputStream(file)) {
-            objects = admin.load(in).items();
-        }
-        assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ClusterRole", "Role");
-        for (HasMetadata object : objects) {
-            if (object instanceof ClusterRole role) {
-                admin.resource(role).create();
-                admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("surge-operator").endMetadata()
-                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role.getMetadata().getName())
-                        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT)
-                        .withNamespace(OPERATOR_NAMESPACE).endSubject().build()).create();
-            } else if (object instanceof Role role) {
-                admin.resource(role).inNamespace(OPERATOR_NAMESPACE).create();
-                admin.resource(new RoleBindingBuilder().withNewMetadata().withName(role.getMetadata().getName())
-                        .withNamespace(OPERATOR_NAMESPACE).endMetadata()
-                        .withNewRoleRef("rbac.authorization.k8s.io", "Role", role.getMetadata().getName())
-                        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT)
-                        .withNamespace(OPERATOR_NAMESPACE).endSubject().build()).inNamespace(OPERATOR_NAMESPACE).create();
-            }
-        }
+        OperatorRbac.bind(admin, OPERATOR_NAMESPACE, SERVICE_ACCOUNT);
     }
 
     @Test
