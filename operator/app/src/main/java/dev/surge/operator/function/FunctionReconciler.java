@@ -69,6 +69,13 @@ public final class FunctionReconciler implements Reconciler<Function> {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<ResourceID, ReplicaDecision.Memory> memories = new ConcurrentHashMap<>();
+    /**
+     * Per Function, the versions (Function generation, Deployment and Service resourceVersion) last found or made as
+     * the operator wants them: a reconcile that sees the same versions (a poll, a status patch) skips comparing them
+     * again. JOSDK's server-side-apply matcher costs tens of milliseconds on a busy machine, once a second per
+     * Function otherwise.
+     */
+    private final Map<ResourceID, String> applied = new ConcurrentHashMap<>();
 
     public FunctionReconciler(WorkloadApply workloads, MatchingBacklogs backlogs, EventRecorder events,
             MeterRegistry registry, Clock clock) {
@@ -113,9 +120,6 @@ public final class FunctionReconciler implements Reconciler<Function> {
         ScalingPolicy policy = core.scaling();
         OwnerReference owner = FunctionWorkload.ownerReference(function);
 
-        workloads.ensure(context.getSecondaryResource(Service.class).orElse(null),
-                FunctionWorkload.service(core, owner), context);
-
         ResourceID id = ResourceID.fromResource(function);
         Integer replicas = deployment == null ? null : replicas(deployment);
         ReplicaDecision.Memory memory = memories.computeIfAbsent(id,
@@ -141,17 +145,22 @@ public final class FunctionReconciler implements Reconciler<Function> {
         }
 
         var resources = function.getSpec().getResources();
+        Service service = context.getSecondaryResource(Service.class).orElse(null);
         if (deployment == null) {
             // plan.decide() is always true without a Deployment: created with the decided replicas, so a function
             // at zero never starts a pod it does not need
             deployment = workloads.ensure(null,
                     FunctionWorkload.deployment(core, resources, owner, decision.replicas()), context);
-        } else {
+        } else if (decision != null && decision.changes()) {
+            // replicas first: an activation waits for this write only, not for comparing the rest (below)
+            deployment = workloads.scale(deployment, decision.replicas());
+        }
+        String observed = applied(function, deployment, service);
+        if (!observed.equals(applied.get(id))) {
+            service = workloads.ensure(service, FunctionWorkload.service(core, owner), context);
             deployment = workloads.ensure(deployment, FunctionWorkload.deployment(core, resources, owner, null),
                     context);
-            if (decision != null && decision.changes()) {
-                deployment = workloads.scale(deployment, decision.replicas());
-            }
+            applied.put(id, applied(function, deployment, service));
         }
         ScalingDecision scaled = decision != null && decision.changes() ? decision : null;
         if (scaled != null) {
@@ -165,6 +174,12 @@ public final class FunctionReconciler implements Reconciler<Function> {
         Long lag = memory.polledAt() == null ? null : memory.backlog();
         return status(function, readiness(deployment), deployment, lag, scaled, now)
                 .rescheduleAfter(ReplicaDecision.untilNextPoll(memory, policy, clock.instant(), MIN_REQUEUE));
+    }
+
+    private static String applied(Function function, Deployment deployment, Service service) {
+        return function.getMetadata().getUid() + "/" + function.getMetadata().getGeneration() + "/"
+                + deployment.getMetadata().getResourceVersion() + "/"
+                + (service == null ? "-" : service.getMetadata().getResourceVersion());
     }
 
     /** The valid Triggers that target this Function and name an existing Broker: those that deliver to it. */
@@ -210,6 +225,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
         for (ResourceID id : List.copyOf(memories.keySet())) {
             if (context.getPrimaryCache().get(id).isEmpty()) {
                 memories.remove(id);
+                applied.remove(id);
                 backlogs.forget(id);
             }
         }
