@@ -210,8 +210,9 @@ class OperatorIT {
         await().atMost(30, TimeUnit.SECONDS).until(
                 () -> admin.apps().deployments().inNamespace(ns).withName("resizer").get().getSpec().getReplicas(),
                 r -> r < 3);
-        Event scaled = awaitEvent(ns, "resizer", "Scaled");
-        assertThat(scaled.getMessage()).startsWith("replicas 3 → ").contains("cooling down");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> "resizer".equals(e.getInvolvedObject().getName()) && "Scaled".equals(e.getReason())
+                        && e.getMessage().startsWith("replicas 3 → 1: cooling down")));
     }
 
     @Test
