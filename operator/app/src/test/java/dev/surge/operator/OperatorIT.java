@@ -288,6 +288,13 @@ class OperatorIT {
         end.forEach((tp, e) -> waiting.put(tp, new OffsetAndMetadata(0,
                 new PartitionBacklog(e, matching.getOrDefault(tp, 0L), 0.0).encode())));
         kafkaAdmin.alterConsumerGroupOffsets(group, waiting).all().get(10, TimeUnit.SECONDS);
+        // a Trigger to a URI on the same Broker: no scaler reads it, it shows its own backlog (7 waiting on p0)
+        Trigger audit = trigger(ns, "audit", "orders", null);
+        audit.getSpec().setUri("http://audit.example/");
+        create(audit);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        kafkaAdmin.alterConsumerGroupOffsets("surge.scaling.audit", Map.of(p0, new OffsetAndMetadata(end.get(p0) - 7,
+                new PartitionBacklog(end.get(p0), 7, 0.0).encode()))).all().get(10, TimeUnit.SECONDS);
 
         await().atMost(30, TimeUnit.SECONDS).until(
                 () -> admin.apps().deployments().inNamespace(ns).withName("packer").get().getSpec().getReplicas(),
@@ -307,6 +314,9 @@ class OperatorIT {
         await().atMost(30, TimeUnit.SECONDS).until(
                 () -> admin.resources(Trigger.class).inNamespace(ns).withName("pack").get().getStatus().getLag(),
                 lag -> lag != null && lag == 500);
+        await().atMost(30, TimeUnit.SECONDS).until(
+                () -> admin.resources(Trigger.class).inNamespace(ns).withName("audit").get().getStatus(),
+                st -> st != null && st.getLag() != null && st.getLag() == 7);
 
         Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
         end.forEach((tp, e) -> finished.put(tp, new OffsetAndMetadata(e, new PartitionBacklog(e, 0, 0.0).encode())));

@@ -78,6 +78,28 @@ public final class MatchingBacklogs {
         return total;
     }
 
+    /**
+     * Reads one Trigger's backlog now, for a Trigger no Function's scaler reads (a {@code uri} target); neither
+     * kept nor announced here. Empty when Kafka cannot be asked now.
+     */
+    public Optional<Long> readAlone(Trigger trigger) {
+        ResourceID id = id(trigger);
+        try {
+            long backlog = reader.matchingBacklog(trigger);
+            failures.remove(id);
+            return Optional.of(backlog);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            String why = String.valueOf(e.getMessage());
+            if (!why.equals(failures.put(id, why))) {
+                LOG.warn("cannot read the backlog of trigger {} from Kafka ({})", id, why);
+            }
+            return Optional.empty();
+        }
+    }
+
     /** The Function is gone: forget its Triggers' backlogs. */
     public void forget(ResourceID function) {
         Set<ResourceID> before = triggersOf.remove(function);

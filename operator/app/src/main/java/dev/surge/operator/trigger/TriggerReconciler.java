@@ -38,14 +38,16 @@ import java.util.stream.Collectors;
  *
  * <p>{@code status.lag} is the Trigger's matching backlog as its Function's scaler last read it
  * ({@link MatchingBacklogs}, every {@code pollingInterval} of that Function): Kafka is asked once, and a change
- * reconciles the Trigger through an inbound event source. A Trigger that targets a URI has no scaler, and no lag
- * in its status.
+ * reconciles the Trigger through an inbound event source. A Trigger that targets a URI has no scaler: it reads its own
+ * backlog every {@link #URI_LAG_INTERVAL}.
  */
 public final class TriggerReconciler implements Reconciler<Trigger> {
     public static final String NAME = "trigger";
     private static final String BROKERS = "brokers";
     private static final String FUNCTIONS = "functions";
     private static final String LAG = "lag";
+    /** How often a Trigger to a URI reads its own backlog for {@code status.lag}. */
+    public static final java.time.Duration URI_LAG_INTERVAL = java.time.Duration.ofSeconds(10);
 
     private final MatchingBacklogs backlogs;
     private final EventRecorder events;
@@ -108,19 +110,24 @@ public final class TriggerReconciler implements Reconciler<Trigger> {
         next.setObservedGeneration(generation);
         next.setConditions(Conditions.withReady(before.getConditions(), readiness, generation, clock.instant()));
         next.setConsumerGroup(KafkaNames.triggerGroup(namespace, trigger.getMetadata().getName()));
-        if (trigger.getSpec() == null || trigger.getSpec().getFunction() == null) {
-            next.setLag(null);
+        boolean toUri = checked.valid() && checked.resource().function() == null;
+        if (toUri) {
+            backlogs.readAlone(checked.resource()).ifPresent(next::setLag);
         } else {
             backlogs.of(ResourceID.fromResource(trigger)).ifPresent(next::setLag);
         }
         if (Conditions.changes(before, readiness)) {
             events.readiness(trigger, readiness);
         }
+        UpdateControl<Trigger> control;
         if (StatusValues.same(before, next)) {
-            return UpdateControl.noUpdate();
+            control = UpdateControl.noUpdate();
+        } else {
+            trigger.setStatus(next);
+            control = UpdateControl.patchStatus(trigger);
         }
-        trigger.setStatus(next);
-        return UpdateControl.patchStatus(trigger);
+        // a Trigger to a URI has no scaler reading its backlog: it reads it itself, less often
+        return toUri ? control.rescheduleAfter(URI_LAG_INTERVAL) : control;
     }
 
     @SuppressWarnings("unchecked")
