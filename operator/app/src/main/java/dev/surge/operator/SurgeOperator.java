@@ -2,7 +2,9 @@ package dev.surge.operator;
 
 import dev.surge.operator.broker.BrokerReconciler;
 import dev.surge.operator.broker.BrokerTopics;
+import dev.surge.backlog.KafkaBacklogReader;
 import dev.surge.operator.function.FunctionReconciler;
+import dev.surge.operator.function.MatchingBacklogs;
 import dev.surge.operator.function.WorkloadApply;
 import dev.surge.operator.status.EventRecorder;
 import dev.surge.operator.trigger.TriggerReconciler;
@@ -11,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +27,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The Surge operator: Java Operator SDK running the Function, Broker and Trigger reconcilers on a fabric8 client,
- * with a Kafka Admin client for the Brokers' topics. Plain Java, so tests start it on any client (e.g. one holding a
+ * with a Kafka Admin client for the Brokers' topics and the Triggers' matching backlog (the scaling input). Plain Java, so tests start it on any client (e.g. one holding a
  * ServiceAccount's token) and the Quarkus app ({@code app.OperatorLifecycle}) starts it with the usual
  * configuration. Closing it stops the reconcilers and the Admin client; the Kubernetes client is the caller's.
  */
@@ -64,11 +68,14 @@ public final class SurgeOperator implements AutoCloseable {
 
     /** Starts the reconcilers (when leader, with leader election); informers are synced when this returns. */
     public static SurgeOperator start(KubernetesClient client, Map<String, Object> kafkaAdmin, Settings settings,
-            Clock clock) {
+            MeterRegistry registry, Clock clock) {
         Admin admin = Admin.create(kafkaAdmin);
         try {
             Operator operator = new Operator(o -> {
-                o.withKubernetesClient(client).withCloseClientOnStop(false);
+                // JOSDK's meters (reconciliations, events, failures per controller), not per resource: a
+                // Function's name as a tag would grow the registry with every Function ever seen
+                o.withKubernetesClient(client).withCloseClientOnStop(false)
+                        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
                 settings.leaderElection().ifPresent(lease -> {
                     var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(lease.name());
                     lease.namespace().ifPresent(election::withLeaseNamespace);
@@ -77,11 +84,12 @@ public final class SurgeOperator implements AutoCloseable {
                 });
             });
             EventRecorder events = new EventRecorder(client, clock);
-            operator.register(new FunctionReconciler(new WorkloadApply(client), events, clock),
+            MatchingBacklogs backlogs = new MatchingBacklogs(new KafkaBacklogReader(admin));
+            operator.register(new FunctionReconciler(new WorkloadApply(client), backlogs, events, registry, clock),
                     controller(FunctionReconciler.NAME, settings, c -> c.withGenerationAware(false)));
             operator.register(new BrokerReconciler(new BrokerTopics(admin, settings.kafkaTimeout()),
                     settings.ingressUrl(), events, clock), controller(BrokerReconciler.NAME, settings, c -> { }));
-            operator.register(new TriggerReconciler(events, clock),
+            operator.register(new TriggerReconciler(backlogs, events, clock),
                     controller(TriggerReconciler.NAME, settings, c -> { }));
             operator.start();
             return new SurgeOperator(operator, admin);

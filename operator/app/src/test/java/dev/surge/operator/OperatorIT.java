@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,7 +44,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import dev.surge.core.scaling.PartitionBacklog;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,6 +79,7 @@ class OperatorIT {
     static EmbeddedKafka kafka;
     static Admin kafkaAdmin;
     static SurgeOperator operator;
+    static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() throws Exception {
@@ -92,7 +105,7 @@ class OperatorIT {
                 new SurgeOperator.Settings(Set.of(),
                         Optional.of(new SurgeOperator.Lease("surge-operator", Optional.of(OPERATOR_NAMESPACE), false)),
                         INGRESS, Duration.ofSeconds(10)),
-                Clock.systemUTC());
+                registry, Clock.systemUTC());
     }
 
     @AfterAll
@@ -114,30 +127,8 @@ class OperatorIT {
         }
     }
 
-    /** The chart's rules as they are in the file, bound to the operator's ServiceAccount. */
     static void bindOperatorRbac() throws Exception {
-        Path file = Path.of(System.getProperty("surge.root", "../.."), "helm/surge/files/rbac/operator.yaml");
-        List<HasMetadata> objects;
-        try (InputStream in = Files.newInputStream(file)) {
-            objects = admin.load(in).items();
-        }
-        assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ClusterRole", "Role");
-        for (HasMetadata object : objects) {
-            if (object instanceof ClusterRole role) {
-                admin.resource(role).create();
-                admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("surge-operator").endMetadata()
-                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role.getMetadata().getName())
-                        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT)
-                        .withNamespace(OPERATOR_NAMESPACE).endSubject().build()).create();
-            } else if (object instanceof Role role) {
-                admin.resource(role).inNamespace(OPERATOR_NAMESPACE).create();
-                admin.resource(new RoleBindingBuilder().withNewMetadata().withName(role.getMetadata().getName())
-                        .withNamespace(OPERATOR_NAMESPACE).endMetadata()
-                        .withNewRoleRef("rbac.authorization.k8s.io", "Role", role.getMetadata().getName())
-                        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT)
-                        .withNamespace(OPERATOR_NAMESPACE).endSubject().build()).inNamespace(OPERATOR_NAMESPACE).create();
-            }
-        }
+        OperatorRbac.bind(admin, OPERATOR_NAMESPACE, SERVICE_ACCOUNT);
     }
 
     @Test
@@ -194,7 +185,7 @@ class OperatorIT {
     }
 
     @Test
-    void aUsersEditOfTheImageIsSetBackWhileReplicasAreKept() {
+    void aUsersEditOfTheImageIsSetBackAndAManualScaleIsSetBackByTheScaler() {
         String ns = namespace("edits");
         create(function(ns, "resizer", "ghcr.io/acme/resizer:1.0", 0, 5));
         await().atMost(60, TimeUnit.SECONDS).until(
@@ -214,25 +205,28 @@ class OperatorIT {
             assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                     .isEqualTo("ghcr.io/acme/resizer:1.0");
         });
-        assertThat(admin.apps().deployments().inNamespace(ns).withName("resizer").get().getSpec().getReplicas())
-                .isEqualTo(3);
-        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
-                admin.resources(Function.class).inNamespace(ns).withName("resizer").get().getStatus().getReplicas())
-                .isEqualTo(3));
+        // The scaler owns replicas (as an HPA does): with no backlog, 3 is cooled down to 1 at its next poll (and
+        // to 0 after the cooldown), and says so.
+        await().atMost(30, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("resizer").get().getSpec().getReplicas(),
+                r -> r < 3);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> "resizer".equals(e.getInvolvedObject().getName()) && "Scaled".equals(e.getReason())
+                        && e.getMessage().startsWith("replicas 3 → 1: cooling down")));
     }
 
     @Test
-    void anActivationRequestStartsAFunctionAtZeroAtOnce() {
+    void anActivationRequestStartsAFunctionAtZeroWithoutWaitingForAPoll() {
         String ns = namespace("activation");
-        create(function(ns, "sleeper", "ghcr.io/acme/sleeper:1.0", 0, 5));
+        // polled once when created, then not for an hour: only the activation request can start it
+        Function sleeper = function(ns, "sleeper", "ghcr.io/acme/sleeper:1.0", 0, 5);
+        sleeper.getSpec().getScaling().setPollingInterval("PT1H");
+        create(sleeper);
         await().atMost(60, TimeUnit.SECONDS).until(
                 () -> admin.apps().deployments().inNamespace(ns).withName("sleeper").get(), d -> d != null);
         awaitReady(Function.class, ns, "sleeper", "True");
 
-        // what a dispatcher holding an event for it writes
-        admin.resources(Function.class).inNamespace(ns).withName("sleeper").patch(
-                PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
-                        + ActivationRequest.ANNOTATION + "\":\"" + Instant.now() + "\"}}}");
+        requestActivation(ns, "sleeper", Instant.now());
 
         await().atMost(30, TimeUnit.SECONDS).until(
                 () -> admin.apps().deployments().inNamespace(ns).withName("sleeper").get().getSpec().getReplicas(),
@@ -240,10 +234,167 @@ class OperatorIT {
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
             var status = admin.resources(Function.class).inNamespace(ns).withName("sleeper").get().getStatus();
             assertThat(status.getReplicas()).isEqualTo(1);
-            assertThat(status.getLastScaleReason()).startsWith("activate");
+            assertThat(status.getLastScaleReason()).isEqualTo("activate: activation signal");
             assertThat(status.getLastScaleTime()).isNotNull();
         });
-        awaitEvent(ns, "sleeper", "Scaled");
+        assertThat(awaitEvent(ns, "sleeper", "Scaled").getMessage()).isEqualTo("replicas 0 → 1: activate: activation signal");
+    }
+
+    /**
+     * 500 matching events wait (and 200 the filter passes over) with nobody consuming; lagThreshold 100, maxReplicas
+     * 4 → 4 replicas, and status, Event and the Trigger's lag say why; the group finishes them → 0 after the cooldown.
+     *
+     * <p>No dispatcher runs here, so the test writes the backlog as a dispatcher does (runtime/app's
+     * {@code CommitSchedule}): it commits offsets of the trigger's consumer group with {@link PartitionBacklog}
+     * metadata. First as a dispatcher that has read every event of each partition, matched the 500, and holds them
+     * for a Function with no ready replica (committed offset 0: none is finished); then as one that finished them
+     * all (committed at the end offsets, nothing waiting).
+     */
+    @Test
+    void aMatchingBacklogScalesTheDeploymentToMaxReplicasAndBackToZeroAfterTheCooldown() throws Exception {
+        String ns = namespace("scaling");
+        create(broker(ns, "orders", 2));
+        awaitReady(Broker.class, ns, "orders", "True");
+        Function packer = function(ns, "packer", "ghcr.io/acme/packer:1.0", 0, 4);
+        packer.getSpec().getScaling().setLagThreshold(100);
+        packer.getSpec().getScaling().setCooldownPeriod("PT2S");
+        packer.getSpec().getScaling().setStabilizationWindow("PT0S");
+        packer.getSpec().getScaling().setPollingInterval("PT0.5S");
+        create(packer);
+        Trigger pack = trigger(ns, "pack", "orders", "packer");
+        var filter = new dev.surge.kubernetes.api.AttributesFilter();
+        filter.setAttributes(Map.of("type", "shop.order.placed"));
+        pack.getSpec().setFilter(filter);
+        create(pack);
+        awaitReady(Trigger.class, ns, "pack", "True");
+        awaitReady(Function.class, ns, "packer", "True");
+
+        String topic = "surge.scaling.orders";
+        Map<TopicPartition, Long> matching = new HashMap<>();
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 700; i++) {
+                String type = i % 7 < 5 ? "shop.order.placed" : "shop.order.viewed"; // 500 of 700 match
+                RecordMetadata m = producer.send(cloudEvent(topic, type, i)).get(10, TimeUnit.SECONDS);
+                if (type.equals("shop.order.placed")) {
+                    matching.merge(new TopicPartition(topic, m.partition()), 1L, Long::sum);
+                }
+            }
+        }
+        Map<TopicPartition, Long> end = endOffsets(topic, 2);
+        assertThat(end.values().stream().mapToLong(Long::longValue).sum()).as("raw lag").isEqualTo(700);
+        String group = "surge.scaling.pack";
+        Map<TopicPartition, OffsetAndMetadata> waiting = new HashMap<>();
+        end.forEach((tp, e) -> waiting.put(tp, new OffsetAndMetadata(0,
+                new PartitionBacklog(e, matching.getOrDefault(tp, 0L), 0.0).encode())));
+        kafkaAdmin.alterConsumerGroupOffsets(group, waiting).all().get(10, TimeUnit.SECONDS);
+        // a Trigger to a URI on the same Broker: no scaler reads it, it shows its own backlog (7 waiting on p0)
+        Trigger audit = trigger(ns, "audit", "orders", null);
+        audit.getSpec().setUri("http://audit.example/");
+        create(audit);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        kafkaAdmin.alterConsumerGroupOffsets("surge.scaling.audit", Map.of(p0, new OffsetAndMetadata(end.get(p0) - 7,
+                new PartitionBacklog(end.get(p0), 7, 0.0).encode()))).all().get(10, TimeUnit.SECONDS);
+
+        await().atMost(30, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("packer").get().getSpec().getReplicas(),
+                r -> r == 4);
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            var status = admin.resources(Function.class).inNamespace(ns).withName("packer").get().getStatus();
+            assertThat(status.getReplicas()).isEqualTo(4);
+            assertThat(status.getReadyReplicas()).isZero(); // no kubelet here: no pod ever becomes ready
+            assertThat(status.getLag()).isEqualTo(500);
+            assertThat(status.getLastScaleReason())
+                    .isEqualTo("activate: lag 500 / lagThreshold 100 → 5, capped at maxReplicas 4");
+            assertThat(status.getLastScaleTime()).isNotNull();
+            assertThat(Conditions.ready(status).orElseThrow().getReason()).isEqualTo("ReplicasNotReady");
+        });
+        assertThat(awaitEvent(ns, "packer", "Scaled").getMessage())
+                .isEqualTo("replicas 0 → 4: activate: lag 500 / lagThreshold 100 → 5, capped at maxReplicas 4");
+        await().atMost(30, TimeUnit.SECONDS).until(
+                () -> admin.resources(Trigger.class).inNamespace(ns).withName("pack").get().getStatus().getLag(),
+                lag -> lag != null && lag == 500);
+        await().atMost(30, TimeUnit.SECONDS).until(
+                () -> admin.resources(Trigger.class).inNamespace(ns).withName("audit").get().getStatus(),
+                st -> st != null && st.getLag() != null && st.getLag() == 7);
+
+        Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
+        end.forEach((tp, e) -> finished.put(tp, new OffsetAndMetadata(e, new PartitionBacklog(e, 0, 0.0).encode())));
+        kafkaAdmin.alterConsumerGroupOffsets(group, finished).all().get(10, TimeUnit.SECONDS);
+
+        await().atMost(30, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("packer").get().getSpec().getReplicas(),
+                r -> r == 0);
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            var status = admin.resources(Function.class).inNamespace(ns).withName("packer").get().getStatus();
+            assertThat(status.getReplicas()).isZero();
+            assertThat(status.getLag()).isZero();
+            assertThat(status.getLastScaleReason()).startsWith("scale to zero: idle for ").endsWith("≥ cooldownPeriod PT2S");
+            assertThat(Conditions.ready(status).orElseThrow().getReason()).isEqualTo("ScaledToZero");
+        });
+        assertThat(admin.resources(Trigger.class).inNamespace(ns).withName("pack").get().getStatus().getLag()).isZero();
+        List<String> scales = admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "packer".equals(e.getInvolvedObject().getName()) && "Scaled".equals(e.getReason()))
+                .map(Event::getMessage).toList();
+        assertThat(scales).anyMatch(m -> m.startsWith("replicas 1 → 0: scale to zero"));
+        assertThat(registry.find(OperatorMetrics.SCALES).tag("function", "packer").counters())
+                .extracting(c -> c.getId().getTag("direction")).contains("up", "down");
+    }
+
+    /**
+     * Activation latency against this API server: from the annotation write (the dispatcher's merge patch returned)
+     * to the Deployment's {@code spec.replicas} = 1 as a watch delivers it, for 20 Functions at zero (polled once, then
+     * not for an hour, so only the activation path can start them). Printed, not asserted (timings on a shared
+     * 2-core machine); docs/benchmarks.md keeps the figures.
+     */
+    @Test
+    void activationLatencyFromTheAnnotationWriteToReplicasOne() throws Exception {
+        String ns = namespace("latency");
+        int tries = 20;
+        for (int i = 0; i < tries; i++) {
+            Function f = function(ns, "wake-" + i, "ghcr.io/acme/wake:1.0", 0, 5);
+            f.getSpec().getScaling().setPollingInterval("PT1H");
+            create(f);
+        }
+        for (int i = 0; i < tries; i++) {
+            awaitReady(Function.class, ns, "wake-" + i, "True");
+        }
+        Map<String, java.util.concurrent.CompletableFuture<Long>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        for (int i = 0; i < tries; i++) {
+            seen.put("wake-" + i, new java.util.concurrent.CompletableFuture<>());
+        }
+        List<Long> fromWrite = new java.util.ArrayList<>(); // the dispatcher's merge patch sent → replicas 1
+        List<Long> fromStored = new java.util.ArrayList<>(); // the patch answered (annotation stored) → replicas 1
+        try (var watch = admin.apps().deployments().inNamespace(ns).watch(new io.fabric8.kubernetes.client.Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Deployment d) {
+                Integer r = d.getSpec().getReplicas();
+                var done = seen.get(d.getMetadata().getName());
+                if (r != null && r == 1 && done != null) {
+                    done.complete(System.nanoTime());
+                }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        })) {
+            for (int i = 0; i < tries; i++) {
+                long start = System.nanoTime();
+                requestActivation(ns, "wake-" + i, Instant.now());
+                long stored = System.nanoTime();
+                long at = seen.get("wake-" + i).get(30, TimeUnit.SECONDS);
+                fromWrite.add((at - start) / 1000);
+                fromStored.add((at - stored) / 1000);
+            }
+        }
+        System.out.println("activation latency, " + tries + " Functions at zero (watch of the Deployments):");
+        System.out.println("  annotation write sent   -> spec.replicas=1: " + summary(fromWrite));
+        System.out.println("  annotation write stored -> spec.replicas=1: " + summary(fromStored));
+        for (int i = 0; i < tries; i++) {
+            assertThat(admin.apps().deployments().inNamespace(ns).withName("wake-" + i).get().getSpec().getReplicas())
+                    .isEqualTo(1);
+        }
     }
 
     @Test
@@ -333,6 +484,44 @@ class OperatorIT {
     }
 
     // --- helpers
+
+    /** Median and max of durations in µs, in ms, and every value in order. */
+    static String summary(List<Long> micros) {
+        List<Long> sorted = micros.stream().sorted().toList();
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+        return String.format(java.util.Locale.ROOT, "median %.1f ms, max %.1f ms; in order (ms) %s", median / 1000,
+                sorted.get(n - 1) / 1000.0,
+                micros.stream().map(m -> String.format(java.util.Locale.ROOT, "%.1f", m / 1000.0)).toList());
+    }
+
+    /** What a dispatcher holding an event for the Function writes (runtime/app's FunctionActivations). */
+    static void requestActivation(String ns, String function, Instant at) {
+        admin.resources(Function.class).inNamespace(ns).withName(function).patch(
+                PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                        + ActivationRequest.ANNOTATION + "\":\"" + at + "\"}}}");
+    }
+
+    /** A CloudEvent in Kafka's binary mode, as the ingress writes it. */
+    static ProducerRecord<String, byte[]> cloudEvent(String topic, String type, int i) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, "{}".getBytes(StandardCharsets.UTF_8));
+        r.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
+                .add("ce_id", ("order-" + i).getBytes(StandardCharsets.UTF_8))
+                .add("ce_source", "/shop".getBytes(StandardCharsets.UTF_8))
+                .add("ce_type", type.getBytes(StandardCharsets.UTF_8))
+                .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+        return r;
+    }
+
+    static Map<TopicPartition, Long> endOffsets(String topic, int partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> end = new HashMap<>();
+        kafkaAdmin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, o) -> end.put(tp, o.offset()));
+        return end;
+    }
 
     static void deleteRecursively(Path folder) throws java.io.IOException {
         if (Files.exists(folder)) {

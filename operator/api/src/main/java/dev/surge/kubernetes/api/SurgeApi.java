@@ -7,6 +7,11 @@ public final class SurgeApi {
     public static final String API_VERSION = GROUP + "/" + VERSION;
     /** {@code kubectl get surge} lists the Brokers, Functions and Triggers of a namespace. */
     public static final String CATEGORY = "surge";
+    /**
+     * Annotation on a Function (an RFC 3339 time) that a dispatcher holding an event for it at zero replicas writes
+     * with a JSON merge patch; the operator starts a replica as soon as it sees it change.
+     */
+    public static final String ACTIVATION_REQUESTED_AT = GROUP + "/activation-requested-at";
 
     /** Status of the Ready condition, for a printer column. */
     static final String READY_JSON_PATH = ".status.conditions[?(@.type==\"Ready\")].status";

@@ -4,6 +4,7 @@ import dev.surge.operator.SurgeOperator;
 import dev.surge.operator.broker.KafkaAdminSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,7 @@ public class OperatorLifecycle {
     private KubernetesClient client;
     private volatile SurgeOperator operator;
 
-    void start(@Observes StartupEvent event, OperatorConfig config) {
+    void start(@Observes StartupEvent event, OperatorConfig config, MeterRegistry registry) {
         var kafka = config.kafka();
         var settings = KafkaAdminSettings.of(kafka.bootstrapServers().orElse(null), kafka.clientPropertiesFile(),
                 kafka.client());
@@ -37,7 +38,7 @@ public class OperatorLifecycle {
                 election.enabled()
                         ? java.util.Optional.of(new SurgeOperator.Lease(election.leaseName(), election.leaseNamespace(), true))
                         : java.util.Optional.empty(),
-                op.ingressUrl(), kafka.timeout()), Clock.systemUTC());
+                op.ingressUrl(), kafka.timeout()), registry, Clock.systemUTC());
     }
 
     void stop(@Observes ShutdownEvent event) {

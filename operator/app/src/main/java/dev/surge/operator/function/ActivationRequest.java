@@ -1,5 +1,6 @@
 package dev.surge.operator.function;
 
+import dev.surge.kubernetes.api.SurgeApi;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * so a change of this annotation alone reconciles the Function at once, without any polling.
  */
 public final class ActivationRequest {
-    public static final String ANNOTATION = "surge.dev/activation-requested-at";
+    public static final String ANNOTATION = SurgeApi.ACTIVATION_REQUESTED_AT;
 
     private ActivationRequest() {
     }

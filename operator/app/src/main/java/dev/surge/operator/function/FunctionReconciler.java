@@ -1,8 +1,13 @@
 package dev.surge.operator.function;
 
+import dev.surge.core.delivery.Ordering;
 import dev.surge.core.scaling.ScalingDecision;
+import dev.surge.core.scaling.ScalingPolicy;
+import dev.surge.kubernetes.api.Broker;
 import dev.surge.kubernetes.api.Function;
 import dev.surge.kubernetes.api.FunctionStatus;
+import dev.surge.kubernetes.api.Trigger;
+import dev.surge.operator.OperatorMetrics;
 import dev.surge.operator.status.Conditions;
 import dev.surge.operator.status.EventRecorder;
 import dev.surge.operator.status.Readiness;
@@ -17,44 +22,90 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Function → Deployment + Service. Observe (the Function, its Deployment and Service from the informers) →
- * validate ({@link SpecCheck}: nothing is written for an invalid spec) → apply ({@link WorkloadApply}; replicas
- * from {@link ReplicaDecision}) → patch status (Ready, replicas, readyReplicas, observedGeneration) and record
- * Events for changes of readiness and for each scale.
+ * Function → Deployment + Service, scaled on the matching backlog. Observe (the Function, its Deployment, Service and
+ * Triggers from the informers; the Triggers' matching backlog from Kafka every {@code pollingInterval}) → validate
+ * ({@link SpecCheck}: nothing is written for an invalid spec) → apply ({@link WorkloadApply}; replicas decided by
+ * {@link ReplicaDecision}, the shared {@code Scaler.decide}) → patch status (Ready, replicas, readyReplicas, lag,
+ * lastScaleTime/Reason, observedGeneration) and record an Event for each scale and each change of readiness.
+ *
+ * <p>Polling is JOSDK's own: each reconcile of a valid Function asks to be run again when its next poll is due, and
+ * JOSDK never runs two reconciles of one Function at once, so decisions for a Function never race (the role of
+ * local mode's single scaler thread).
  *
  * <p>Registered not generation-aware: a change of the activation annotation (metadata only) must reconcile at once.
  * Status patches therefore reconcile once more; that reconcile finds nothing to change and writes nothing.
+ *
+ * <p>The scaler owns {@code spec.replicas}, as an HPA or KEDA does: a user's {@code kubectl scale} is taken as the
+ * current replicas at the next decision, which then moves them to what the backlog asks (a scale-down after the
+ * stabilization window, or to zero after the cooldown; a scale-up at once).
  */
 public final class FunctionReconciler implements Reconciler<Function> {
     public static final String NAME = "function";
     public static final String SCALED = "Scaled";
+    private static final String TRIGGERS = "triggers";
+    private static final String BROKERS = "brokers";
+    /** Shortest wait before a poll: a reconcile never asks to be run again at once. */
+    private static final Duration MIN_REQUEUE = Duration.ofMillis(50);
 
     private final WorkloadApply workloads;
+    private final MatchingBacklogs backlogs;
     private final EventRecorder events;
+    private final MeterRegistry registry;
     private final Clock clock;
+    private final Map<ResourceID, ReplicaDecision.Memory> memories = new ConcurrentHashMap<>();
+    /**
+     * Per Function, the versions (Function generation, Deployment and Service resourceVersion) last found or made as
+     * the operator wants them: a reconcile that sees the same versions (a poll, a status patch) skips comparing them
+     * again. JOSDK's server-side-apply matcher costs tens of milliseconds on a busy machine, once a second per
+     * Function otherwise.
+     */
+    private final Map<ResourceID, String> applied = new ConcurrentHashMap<>();
 
-    public FunctionReconciler(WorkloadApply workloads, EventRecorder events, Clock clock) {
+    public FunctionReconciler(WorkloadApply workloads, MatchingBacklogs backlogs, EventRecorder events,
+            MeterRegistry registry, Clock clock) {
         this.workloads = workloads;
+        this.backlogs = backlogs;
         this.events = events;
+        this.registry = registry;
         this.clock = clock;
     }
 
     @Override
     public List<EventSource<?, Function>> prepareEventSources(EventSourceContext<Function> context) {
-        // Owned objects only (label selector): a user's edit or deletion of them reconciles their Function.
         return List.of(
+                // Owned objects only (label selector): a user's edit or deletion of them reconciles their Function.
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, Function.class)
                         .withLabelSelector(FunctionWorkload.MANAGED_SELECTOR).build(), context),
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, Function.class)
-                        .withLabelSelector(FunctionWorkload.MANAGED_SELECTOR).build(), context));
+                        .withLabelSelector(FunctionWorkload.MANAGED_SELECTOR).build(), context),
+                // The Triggers that target a Function are where its backlog is read; a new one polls at once.
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Trigger.class, Function.class)
+                        .withName(TRIGGERS)
+                        .withSecondaryToPrimaryMapper(t -> t.getSpec() == null || t.getSpec().getFunction() == null
+                                ? Set.of()
+                                : Set.of(new ResourceID(t.getSpec().getFunction(), t.getMetadata().getNamespace())))
+                        .build(), context),
+                // Brokers, for the partitions that bound the replicas of ordered triggers; read at the next poll.
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Broker.class, Function.class)
+                        .withName(BROKERS)
+                        .withSecondaryToPrimaryMapper(b -> Set.of())
+                        .build(), context));
     }
 
     @Override
@@ -63,34 +114,121 @@ public final class FunctionReconciler implements Reconciler<Function> {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
         SpecCheck.Checked<dev.surge.core.resource.Function> checked = SpecCheck.function(function);
         if (!checked.valid()) {
-            return status(function, checked.problem(), deployment, null, now);
+            return status(function, checked.problem(), deployment, null, null, now);
         }
         dev.surge.core.resource.Function core = checked.resource();
+        ScalingPolicy policy = core.scaling();
         OwnerReference owner = FunctionWorkload.ownerReference(function);
 
-        workloads.ensure(context.getSecondaryResource(Service.class).orElse(null),
-                FunctionWorkload.service(core, owner), context);
+        ResourceID id = ResourceID.fromResource(function);
+        Integer replicas = deployment == null ? null : replicas(deployment);
+        ReplicaDecision.Memory memory = memories.computeIfAbsent(id,
+                k -> ReplicaDecision.Memory.first(replicas == null ? 0 : replicas, now));
+        Instant activation = ActivationRequest.of(function).orElse(null);
+        Instant lastScale = Optional.ofNullable(function.getStatus()).map(FunctionStatus::getLastScaleTime)
+                .map(Instant::parse).orElse(null);
+        ReplicaDecision.Plan plan = ReplicaDecision.plan(memory, policy, replicas, activation, lastScale, now);
 
-        FunctionStatus status = function.getStatus();
-        Instant lastScale = Optional.ofNullable(status).map(FunctionStatus::getLastScaleTime).map(Instant::parse)
-                .orElse(null);
-        Integer current = deployment == null ? null : deployment.getSpec().getReplicas();
-        Optional<ScalingDecision> decision = ReplicaDecision.decide(core.scaling(), current,
-                ActivationRequest.of(function).orElse(null), lastScale, now);
+        ScalingDecision decision = null;
+        if (plan.decide()) {
+            List<dev.surge.core.resource.Trigger> triggers = triggers(function, context);
+            Optional<Long> backlog = Optional.empty();
+            if (plan.poll()) {
+                backlog = Optional.of(backlogs.read(id, triggers));
+                forgetDeleted(context);
+            }
+            ReplicaDecision.Outcome outcome = ReplicaDecision.decide(memory, policy, replicas == null ? 0 : replicas,
+                    backlog, partitionLimit(triggers, context), plan.signal(), activation, now);
+            memory = outcome.memory();
+            memories.put(id, memory);
+            decision = outcome.result().decision();
+        }
+
         var resources = function.getSpec().getResources();
+        Service service = context.getSecondaryResource(Service.class).orElse(null);
         if (deployment == null) {
-            int replicas = decision.map(ScalingDecision::replicas).orElse(core.scaling().minReplicas());
-            deployment = workloads.ensure(null, FunctionWorkload.deployment(core, resources, owner, replicas), context);
-        } else {
+            // plan.decide() is always true without a Deployment: created with the decided replicas, so a function
+            // at zero never starts a pod it does not need
+            deployment = workloads.ensure(null,
+                    FunctionWorkload.deployment(core, resources, owner, decision.replicas()), context);
+        } else if (decision != null && decision.changes()) {
+            // replicas first: an activation waits for this write only, not for comparing the rest (below)
+            deployment = workloads.scale(deployment, decision.replicas());
+        }
+        String observed = applied(function, deployment, service);
+        if (!observed.equals(applied.get(id))) {
+            service = workloads.ensure(service, FunctionWorkload.service(core, owner), context);
             deployment = workloads.ensure(deployment, FunctionWorkload.deployment(core, resources, owner, null),
                     context);
-            if (decision.isPresent()) {
-                deployment = workloads.scale(deployment, decision.get().replicas());
+            applied.put(id, applied(function, deployment, service));
+        }
+        ScalingDecision scaled = decision != null && decision.changes() ? decision : null;
+        if (scaled != null) {
+            events.normal(function, SCALED, "replicas " + scaled.current() + " → " + scaled.replicas() + ": "
+                    + scaled.reason());
+            Counter.builder(OperatorMetrics.SCALES).description("replica changes by the scaler")
+                    .tag("namespace", id.getNamespace().orElse("")).tag("function", id.getName())
+                    .tag("direction", scaled.replicas() > scaled.current() ? "up" : "down")
+                    .register(registry).increment();
+        }
+        Long lag = memory.polledAt() == null ? null : memory.backlog();
+        return status(function, readiness(deployment), deployment, lag, scaled, now)
+                .rescheduleAfter(ReplicaDecision.untilNextPoll(memory, policy, clock.instant(), MIN_REQUEUE));
+    }
+
+    private static String applied(Function function, Deployment deployment, Service service) {
+        return function.getMetadata().getUid() + "/" + function.getMetadata().getGeneration() + "/"
+                + deployment.getMetadata().getResourceVersion() + "/"
+                + (service == null ? "-" : service.getMetadata().getResourceVersion());
+    }
+
+    /** The valid Triggers that target this Function and name an existing Broker: those that deliver to it. */
+    private static List<dev.surge.core.resource.Trigger> triggers(Function function, Context<Function> context) {
+        List<dev.surge.core.resource.Trigger> triggers = new ArrayList<>();
+        for (Trigger t : context.getSecondaryResources(Trigger.class)) {
+            Broker broker = broker(context, t.getMetadata().getNamespace(), t.getSpec().getBroker());
+            SpecCheck.Checked<dev.surge.core.resource.Trigger> checked = SpecCheck.trigger(t, broker, function);
+            if (checked.valid()) {
+                triggers.add(checked.resource());
             }
         }
-        decision.ifPresent(d -> events.normal(function, SCALED,
-                "replicas " + d.current() + " → " + d.replicas() + ": " + d.reason()));
-        return status(function, readiness(deployment), deployment, decision.orElse(null), now);
+        return triggers;
+    }
+
+    /** Replicas beyond the partitions of an ordered trigger would idle (as local mode: the Broker's partitions). */
+    private static int partitionLimit(List<dev.surge.core.resource.Trigger> triggers, Context<Function> context) {
+        int limit = Integer.MAX_VALUE;
+        for (var t : triggers) {
+            if (t.delivery().ordering() == Ordering.ORDERED) {
+                Broker broker = broker(context, t.namespace(), t.broker());
+                var read = broker == null ? null : SpecCheck.broker(broker);
+                if (read != null && read.valid()) {
+                    limit = Math.min(limit, read.resource().partitions());
+                }
+            }
+        }
+        return limit;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Broker broker(Context<Function> context, String namespace, String name) {
+        if (name == null) {
+            return null;
+        }
+        var informer = (InformerEventSource<Broker, Function>) context.eventSourceRetriever()
+                .getEventSourceFor(Broker.class, BROKERS);
+        return informer.get(new ResourceID(name, namespace)).orElse(null);
+    }
+
+    /** Deleted Functions leave nothing behind in memory (there is no finalizer to tell; the cache does). */
+    private void forgetDeleted(Context<Function> context) {
+        for (ResourceID id : List.copyOf(memories.keySet())) {
+            if (context.getPrimaryCache().get(id).isEmpty()) {
+                memories.remove(id);
+                applied.remove(id);
+                backlogs.forget(id);
+            }
+        }
     }
 
     /** Ready when the Function has what it needs: no replicas wanted, or at least one ready. */
@@ -108,7 +246,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
                 + " Deployment " + name + " (kubectl describe deployment " + name + ")");
     }
 
-    private UpdateControl<Function> status(Function function, Readiness readiness, Deployment deployment,
+    private UpdateControl<Function> status(Function function, Readiness readiness, Deployment deployment, Long lag,
             ScalingDecision scaled, Instant now) {
         FunctionStatus before = function.getStatus() == null ? new FunctionStatus() : function.getStatus();
         FunctionStatus next = StatusValues.copy(before, FunctionStatus.class);
@@ -118,6 +256,9 @@ public final class FunctionReconciler implements Reconciler<Function> {
         if (deployment != null) {
             next.setReplicas(replicas(deployment));
             next.setReadyReplicas(readyReplicas(deployment));
+        }
+        if (lag != null) {
+            next.setLag(lag);
         }
         if (scaled != null) {
             next.setLastScaleTime(now.toString());

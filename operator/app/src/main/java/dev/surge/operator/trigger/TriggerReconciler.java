@@ -5,6 +5,7 @@ import dev.surge.kubernetes.api.Broker;
 import dev.surge.kubernetes.api.Function;
 import dev.surge.kubernetes.api.Trigger;
 import dev.surge.kubernetes.api.TriggerStatus;
+import dev.surge.operator.function.MatchingBacklogs;
 import dev.surge.operator.status.Conditions;
 import dev.surge.operator.status.EventRecorder;
 import dev.surge.operator.status.Readiness;
@@ -18,6 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
@@ -34,25 +36,40 @@ import java.util.stream.Collectors;
  * <p>A Broker or Function created, changed or deleted reconciles the Triggers that name it, so a Trigger that was
  * waiting for its Function becomes Ready as soon as the Function exists, without polling.
  *
- * <p>TODO(lag): {@code status.lag} (the matching backlog, runtime/kafka-backlog's {@code KafkaBacklogReader}) comes
- * with the lag-driven scaler, which reads it anyway.
+ * <p>{@code status.lag} is the Trigger's matching backlog as its Function's scaler last read it
+ * ({@link MatchingBacklogs}, every {@code pollingInterval} of that Function): Kafka is asked once, and a change
+ * reconciles the Trigger through an inbound event source. A Trigger that targets a URI has no scaler: it reads its own
+ * backlog every {@link #URI_LAG_INTERVAL}.
  */
 public final class TriggerReconciler implements Reconciler<Trigger> {
     public static final String NAME = "trigger";
     private static final String BROKERS = "brokers";
     private static final String FUNCTIONS = "functions";
+    private static final String LAG = "lag";
+    /** How often a Trigger to a URI reads its own backlog for {@code status.lag}. */
+    public static final java.time.Duration URI_LAG_INTERVAL = java.time.Duration.ofSeconds(10);
 
+    private final MatchingBacklogs backlogs;
     private final EventRecorder events;
     private final Clock clock;
 
-    public TriggerReconciler(EventRecorder events, Clock clock) {
+    public TriggerReconciler(MatchingBacklogs backlogs, EventRecorder events, Clock clock) {
+        this.backlogs = backlogs;
         this.events = events;
         this.clock = clock;
     }
 
     @Override
     public List<EventSource<?, Trigger>> prepareEventSources(EventSourceContext<Trigger> context) {
-        return List.of(
+        SimpleInboundEventSource<Trigger> lagChanges = new SimpleInboundEventSource<>(LAG);
+        backlogs.onChange(id -> {
+            try {
+                lagChanges.propagateEvent(id);
+            } catch (RuntimeException notStarted) {
+                // before this controller runs (e.g. while it starts): its first reconcile reads the lag anyway
+            }
+        });
+        return List.of(lagChanges,
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Broker.class, Trigger.class)
                         .withName(BROKERS)
                         .withSecondaryToPrimaryMapper(b -> naming(context, b, (t, n) -> n.equals(t.getSpec().getBroker())))
@@ -93,14 +110,24 @@ public final class TriggerReconciler implements Reconciler<Trigger> {
         next.setObservedGeneration(generation);
         next.setConditions(Conditions.withReady(before.getConditions(), readiness, generation, clock.instant()));
         next.setConsumerGroup(KafkaNames.triggerGroup(namespace, trigger.getMetadata().getName()));
+        boolean toUri = checked.valid() && checked.resource().function() == null;
+        if (toUri) {
+            backlogs.readAlone(checked.resource()).ifPresent(next::setLag);
+        } else {
+            backlogs.of(ResourceID.fromResource(trigger)).ifPresent(next::setLag);
+        }
         if (Conditions.changes(before, readiness)) {
             events.readiness(trigger, readiness);
         }
+        UpdateControl<Trigger> control;
         if (StatusValues.same(before, next)) {
-            return UpdateControl.noUpdate();
+            control = UpdateControl.noUpdate();
+        } else {
+            trigger.setStatus(next);
+            control = UpdateControl.patchStatus(trigger);
         }
-        trigger.setStatus(next);
-        return UpdateControl.patchStatus(trigger);
+        // a Trigger to a URI has no scaler reading its backlog: it reads it itself, less often
+        return toUri ? control.rescheduleAfter(URI_LAG_INTERVAL) : control;
     }
 
     @SuppressWarnings("unchecked")

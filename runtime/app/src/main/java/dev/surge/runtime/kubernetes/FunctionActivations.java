@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * {@code functions.surge.dev}.
  */
 public final class FunctionActivations implements AutoCloseable {
-    public static final String ANNOTATION = "surge.dev/activation-requested-at";
+    public static final String ANNOTATION = dev.surge.kubernetes.api.SurgeApi.ACTIVATION_REQUESTED_AT;
     private static final Logger LOG = Logger.getLogger(FunctionActivations.class);
 
     private final KubernetesClient client;
