@@ -115,7 +115,9 @@ final class Attempts {
         Future<DeliveryResult> answer;
         try {
             answer = sender.send(d.target, d.event, trigger.delivery().timeout());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // StackOverflowError: the one Error that one event can cause (nesting deep enough for a recursive
+            // writer); it is that event's failure. Other Errors (out of memory …) are the process's.
             answer = Future.failedFuture(e instanceof EventEncodingException ? e
                     : new SenderFailure("the sender threw " + e, e));
         }
@@ -208,7 +210,7 @@ final class Attempts {
     private void guarded(Delivery d, Runnable step) {
         try {
             step.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             LOG.errorf(e, "trigger %s/%s: handling event %s failed (attempt %d)", trigger.namespace(), trigger.name(),
                     d.event.getId(), d.attempts);
             try {

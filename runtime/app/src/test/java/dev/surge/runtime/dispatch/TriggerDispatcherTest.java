@@ -203,6 +203,26 @@ class TriggerDispatcherTest {
     }
 
     @Test
+    void aStackOverflowCausedByOneEventIsThatEventsFailureNotTheTriggers() {
+        sender.script = e -> {
+            if (e.getId().equals("deep")) {
+                throw new StackOverflowError();
+            }
+            return Future.succeededFuture(TestingSender.OK);
+        };
+        TestingConsumer consumer = consumer(List.of(record(P0, 0, event("deep", "want.order")),
+                record(P0, 1, event("after", "want.order"))));
+        TriggerDispatcher d = start(trigger(WANTED, FAST), () -> consumer);
+
+        ProducerRecord<String, byte[]> dead = await().atMost(Duration.ofSeconds(10))
+                .until(() -> deadLetter("deep"), r -> r != null);
+        assertThat(header(dead, "ce_surgeerrorreason")).contains("StackOverflowError").endsWith("after 3 attempts");
+        assertThat(sender.count(TARGET, "after")).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset(consumer, P0) == 2);
+        assertThat(d.status().restarts()).as("the trigger was never restarted").isZero();
+    }
+
+    @Test
     void aSenderThatThrowsIsAFailedAttemptRetriedThenDeadLettered() {
         sender.script = e -> {
             if (e.getId().equals("once") && sender.count(TARGET, "once") == 1) {
