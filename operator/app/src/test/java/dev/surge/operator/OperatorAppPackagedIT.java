@@ -53,13 +53,7 @@ class OperatorAppPackagedIT {
         OperatorIT.deleteRecursively(DIR);
         Files.createDirectories(DIR);
         admin = api.client();
-        for (var crd : SurgeCrds.all()) {
-            admin.resource(crd).create();
-            admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
-                            && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType())
-                                    && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
-        }
+        SurgeCrds.install(admin, Duration.ofSeconds(60));
         for (String ns : List.of(SYSTEM, "apps")) {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                     .create();

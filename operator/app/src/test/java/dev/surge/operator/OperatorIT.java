@@ -84,15 +84,7 @@ class OperatorIT {
     @BeforeAll
     static void start() throws Exception {
         admin = api.client();
-        for (var crd : SurgeCrds.all()) {
-            admin.resource(crd).create();
-        }
-        for (var crd : SurgeCrds.all()) {
-            admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                            60, TimeUnit.SECONDS);
-        }
+        SurgeCrds.install(admin, Duration.ofSeconds(60));
         namespace(OPERATOR_NAMESPACE);
         bindOperatorRbac();
         KubernetesClient asOperator = api.clientAs(OPERATOR_NAMESPACE, SERVICE_ACCOUNT);

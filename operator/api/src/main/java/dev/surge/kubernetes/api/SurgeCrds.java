@@ -1,11 +1,14 @@
 package dev.surge.kubernetes.api;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The CustomResourceDefinitions of Surge, generated from this module's classes at build time by fabric8's
@@ -26,6 +29,23 @@ public final class SurgeCrds {
     public static List<CustomResourceDefinition> all() {
         KubernetesSerialization serialization = new KubernetesSerialization();
         return FILES.stream().map(name -> read(name, serialization)).toList();
+    }
+
+    /**
+     * Creates the three CRDs and waits until the API server serves each (condition {@code Established}), so that
+     * custom resources can be written right after: a workstation's or a test's set-up. A cluster gets them
+     * from the Helm chart.
+     */
+    public static void install(KubernetesClient client, Duration timeout) {
+        for (CustomResourceDefinition crd : all()) {
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        }
+        for (CustomResourceDefinition crd : all()) {
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+                            && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType())
+                                    && "True".equals(x.getStatus())), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private static CustomResourceDefinition read(String name, KubernetesSerialization serialization) {

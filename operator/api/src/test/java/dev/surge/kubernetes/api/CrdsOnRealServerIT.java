@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.surge.kubetest.RealApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,16 +32,7 @@ class CrdsOnRealServerIT {
 
     @BeforeAll
     static void installCrds() {
-        KubernetesClient client = api.client();
-        for (CustomResourceDefinition crd : SurgeCrds.all()) {
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        }
-        for (CustomResourceDefinition crd : SurgeCrds.all()) {
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                            30, TimeUnit.SECONDS);
-        }
+        SurgeCrds.install(api.client(), Duration.ofSeconds(30));
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.surge.runtime.testing.PackagedRuntime;
 import dev.surge.runtime.testing.RecordingSink;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -31,7 +30,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -70,13 +68,7 @@ class KubernetesModePackagedIT {
         deleteRecursively(DIR);
         Files.createDirectories(DIR);
         KubernetesClient admin = api.client();
-        for (CustomResourceDefinition crd : SurgeCrds.all()) {
-            admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                            30, TimeUnit.SECONDS);
-        }
+        SurgeCrds.install(admin, Duration.ofSeconds(30));
         for (String ns : List.of(NS, SYSTEM)) {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                     .create();
