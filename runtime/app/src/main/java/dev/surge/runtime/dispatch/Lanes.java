@@ -82,22 +82,19 @@ final class Lanes {
     }
 
     /**
-     * Takes a record read from Kafka; false when it was read before (a fetch repeated after a seek) and is
-     * already tracked. A record with a {@code delivery} queues it; one without is done at once.
+     * Queues a delivery the trigger wants; false when its record was read before (a fetch repeated after a seek)
+     * and is already tracked. Records the trigger passed over never come here: the consumer's progress
+     * ({@link OffsetTracker#advanceTo}) marks them done.
      */
     boolean take(Lane lane, long offset, Delivery delivery) {
         if (offset < lane.offsets.next()) {
             return false;
         }
         lane.offsets.track(offset);
-        if (delivery == null) {
-            lane.offsets.done(offset);
-        } else {
-            lane.queue.add(delivery, delivery.key);
-            lane.bytes += delivery.bytes;
-            lane.matchedWaiting++;
-            bytes += delivery.bytes;
-        }
+        lane.queue.add(delivery, delivery.key);
+        lane.bytes += delivery.bytes;
+        lane.matchedWaiting++;
+        bytes += delivery.bytes;
         return true;
     }
 
