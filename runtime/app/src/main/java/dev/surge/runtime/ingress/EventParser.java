@@ -4,23 +4,25 @@ import dev.surge.runtime.http.HttpBinaryHeaders;
 import dev.surge.runtime.http.HttpProblem;
 import dev.surge.runtime.http.PercentEncoding;
 
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.runtime.ingress.JsonMembers.Kind;
+import dev.surge.runtime.ingress.JsonMembers.Member;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.http.vertx.VertxMessageFactory;
-import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.rw.CloudEventRWException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns an HTTP request into CloudEvents: binary mode (attributes in {@code ce-} headers), structured mode
@@ -39,7 +41,8 @@ public final class EventParser {
     private static final Set<String> CONTEXT_ATTRIBUTES = Set.of("specversion", "id", "source", "type",
             "datacontenttype", "dataschema", "subject", "time");
 
-    private final ObjectMapper json = new ObjectMapper().registerModule(JsonFormat.getCloudEventJacksonModule());
+    /** The media types whose data the JSON format carries as a JSON value (as the SDK's JsonFormat decides). */
+    private static final Pattern JSON_MEDIA_TYPE = Pattern.compile("^(application|text)/([a-zA-Z]+\\+)?json(;.*)*$");
     private final AttributeRules rules;
 
     public EventParser(EventLimits limits) {
@@ -58,7 +61,7 @@ public final class EventParser {
             if (!mediaType.equals(STRUCTURED)) {
                 throw unsupported(mediaType);
             }
-            return List.of(structured(tree(body), null));
+            return List.of(structured(body));
         }
         return List.of(binary(headers, body));
     }
@@ -130,57 +133,65 @@ public final class EventParser {
     }
 
     private List<CloudEvent> batch(Buffer body) {
-        JsonNode tree = tree(body);
-        if (!tree.isArray()) {
-            throw new HttpProblem(400, "Invalid batch", "a batch must be a JSON array of structured CloudEvents");
-        }
-        if (tree.isEmpty()) {
-            throw new HttpProblem(400, "Invalid batch", "the batch contains no event");
-        }
-        List<CloudEvent> events = new ArrayList<>(tree.size());
-        for (int i = 0; i < tree.size(); i++) {
-            events.add(structured(tree.get(i), i));
+        byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        List<List<Member>> members = JsonMembers.batch(bytes);
+        List<CloudEvent> events = new ArrayList<>(members.size());
+        for (int i = 0; i < members.size(); i++) {
+            events.add(structured(members.get(i), bytes, i));
         }
         return events;
     }
 
-    private CloudEvent structured(JsonNode node, Integer index) {
+    private CloudEvent structured(Buffer body) {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        return structured(JsonMembers.event(bytes), bytes, null);
+    }
+
+    private CloudEvent structured(List<Member> members, byte[] body, Integer index) {
         try {
-            if (!node.isObject()) {
+            if (members == null) {
                 throw HttpProblem.invalid(null, "a structured CloudEvent must be a JSON object");
             }
-            JsonNode specversion = node.get("specversion");
-            if (specversion == null || specversion.isNull()) {
+            Map<String, Member> byName = byName(members);
+            Member specversion = byName.get("specversion");
+            if (specversion == null || specversion.kind() == Kind.NULL) {
                 throw HttpProblem.invalid("specversion", "missing required attribute 'specversion'");
             }
-            if (!specversion.isTextual()) {
+            if (specversion.kind() != Kind.STRING) {
                 throw HttpProblem.invalid("specversion", "attribute 'specversion' must be a string");
             }
-            checkSpecVersion(specversion.asText());
+            checkSpecVersion(specversion.text());
             for (String name : REQUIRED) {
-                JsonNode value = node.get(name);
-                if (value == null || value.isNull()) {
+                Member value = byName.get(name);
+                if (value == null || value.kind() == Kind.NULL) {
                     throw HttpProblem.invalid(name, "missing required attribute '" + name + "'");
                 }
-                if (!value.isTextual() || value.asText().isEmpty()) {
+                if (value.kind() != Kind.STRING || value.text().isEmpty()) {
                     throw HttpProblem.invalid(name, "attribute '" + name + "' must be a non-empty string");
                 }
             }
-            checkMembers((ObjectNode) node);
-            // A JSON 'data' member implies application/json (CloudEvents JSON format, 3.1); say so
-            // explicitly, because the Kafka record and the delivery carry data as bytes.
-            if (node.has("data") && !node.has("datacontenttype") && !node.get("data").isTextual()) {
-                ((ObjectNode) node).put("datacontenttype", "application/json");
-            }
-            CloudEvent event = json.treeToValue(node, CloudEvent.class);
+            checkMembers(members, byName);
+            CloudEvent event = toEvent(members, byName, body);
             checkDeliverable(event, 400);
             return event;
         } catch (HttpProblem e) {
             throw index == null ? e : e.inBatch(index);
-        } catch (JsonProcessingException | CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
             HttpProblem invalid = HttpProblem.invalid(null, "cannot read the event: " + rootMessage(e));
             throw index == null ? invalid : invalid.inBatch(index);
         }
+    }
+
+    /** The members by name; a name given twice is refused (the JSON format leaves it open, binary mode refuses it). */
+    private static Map<String, Member> byName(List<Member> members) {
+        Map<String, Member> byName = new HashMap<>(members.size() * 2);
+        for (Member member : members) {
+            if (byName.put(member.name(), member) != null) {
+                throw HttpProblem.invalid(member.name(), "member '" + AttributeRules.printable(member.name())
+                        + "' is given twice");
+            }
+        }
+        return byName;
     }
 
     /**
@@ -189,59 +200,102 @@ public final class EventParser {
      * exponent in the 32-bit range. Objects, arrays and other numbers have no CloudEvents type. A member
      * whose value is null is absent, as the JSON format maps null.
      */
-    private void checkMembers(ObjectNode node) {
-        if (node.has("data") && node.has("data_base64")) {
+    private void checkMembers(List<Member> members, Map<String, Member> byName) {
+        if (byName.containsKey("data") && byName.containsKey("data_base64")) {
             throw HttpProblem.invalid("data_base64", "an event has 'data' or 'data_base64', not both");
         }
         int count = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> members = node.fields(); members.hasNext(); ) {
-            Map.Entry<String, JsonNode> member = members.next();
-            String name = member.getKey();
-            JsonNode value = member.getValue();
+        for (Member member : members) {
+            String name = member.name();
             if (name.equals("data")) {
                 continue;
             }
             if (name.equals("data_base64")) {
-                if (!value.isTextual() && !value.isNull()) {
+                if (member.kind() != Kind.STRING && member.kind() != Kind.NULL) {
                     throw HttpProblem.invalid(name, "'data_base64' must be a string of base64");
                 }
                 continue;
             }
             AttributeRules.checkName(name);
-            if (value.isNull()) {
-                members.remove();
+            if (member.kind() == Kind.NULL) {
                 continue;
             }
             count++;
-            if (value.isTextual()) {
-                rules.checkValue(name, value.textValue());
+            if (member.kind() == Kind.STRING) {
+                rules.checkValue(name, member.text());
             } else if (CONTEXT_ATTRIBUTES.contains(name)) {
-                throw HttpProblem.invalid(name, "attribute '" + name + "' must be a string, not " + kind(value));
-            } else if (value.isNumber()) {
-                if (!value.isIntegralNumber()) {
-                    throw HttpProblem.invalid(name, "attribute '" + name + "' is a number with a fraction or"
-                            + " exponent; CloudEvents Integers are whole numbers (send a string for other numbers)");
+                throw HttpProblem.invalid(name, "attribute '" + name + "' must be a string, not "
+                        + member.kind().described());
+            } else {
+                switch (member.kind()) {
+                    case INTEGER, BOOLEAN -> {
+                    }
+                    case FRACTION -> throw HttpProblem.invalid(name, "attribute '" + name + "' is a number with a"
+                            + " fraction or exponent; CloudEvents Integers are whole numbers (send a string for other numbers)");
+                    case OUT_OF_RANGE_INTEGER -> throw HttpProblem.invalid(name, "attribute '" + name
+                            + "' is out of the Integer range (32-bit signed; send a string for larger numbers)");
+                    default -> throw HttpProblem.invalid(name, "attribute '" + name + "' is " + member.kind().described()
+                            + "; CloudEvents attribute values are strings, booleans or integers");
                 }
-                if (!value.canConvertToInt()) {
-                    throw HttpProblem.invalid(name, "attribute '" + name + "' is out of the Integer range"
-                            + " (32-bit signed; send a string for larger numbers)");
-                }
-            } else if (!value.isBoolean()) {
-                throw HttpProblem.invalid(name, "attribute '" + name + "' is " + kind(value)
-                        + "; CloudEvents attribute values are strings, booleans or integers");
             }
         }
         rules.checkCount(count);
     }
 
-    private static String kind(JsonNode value) {
-        return switch (value.getNodeType()) {
-            case OBJECT, POJO -> "a JSON object";
-            case ARRAY -> "a JSON array";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            default -> "a " + value.getNodeType().name().toLowerCase(Locale.ROOT);
-        };
+    /**
+     * The checked members as an SDK event, mapped as the SDK's JSON format maps them (JSON format 3.1): a JSON
+     * {@code data} value under a JSON media type (or none) is the value's bytes, a string under any other
+     * media type is its UTF-8 text, {@code data_base64} is decoded. A {@code data} member without a
+     * datacontenttype says {@code application/json} explicitly (as the SDK does), because the Kafka record and
+     * the delivery carry data as bytes.
+     */
+    private static CloudEvent toEvent(List<Member> members, Map<String, Member> byName, byte[] body) {
+        CloudEventBuilder event = CloudEventBuilder.v1();
+        Member data = byName.get("data");
+        Member base64 = byName.get("data_base64");
+        String contentType = text(byName.get("datacontenttype"));
+        if (data != null && contentType == null) {
+            contentType = "application/json";
+        }
+        for (Member member : members) {
+            String name = member.name();
+            if (name.equals("specversion") || name.equals("data") || name.equals("data_base64")
+                    || name.equals("datacontenttype")) {
+                continue;
+            }
+            switch (member.kind()) {
+                case STRING -> event.withContextAttribute(name, member.text());
+                case INTEGER -> event.withContextAttribute(name, (Integer) member.scalar());
+                case BOOLEAN -> event.withContextAttribute(name, (Boolean) member.scalar());
+                default -> {
+                    // null: absent; every other kind was refused by checkMembers
+                }
+            }
+        }
+        if (contentType != null) {
+            event.withDataContentType(contentType);
+        }
+        if (base64 != null && base64.kind() == Kind.STRING) {
+            try {
+                event.withData(Base64Variants.getDefaultVariant().decode(base64.text().trim()));
+            } catch (IllegalArgumentException e) {
+                throw HttpProblem.invalid("data_base64", "'data_base64' is not valid base64: " + e.getMessage());
+            }
+        } else if (data != null) {
+            if (contentType == null || JSON_MEDIA_TYPE.matcher(contentType).matches()) {
+                event.withData(data.bytes(body));
+            } else if (data.kind() == Kind.STRING) {
+                event.withData(data.text().getBytes(StandardCharsets.UTF_8));
+            } else {
+                throw HttpProblem.invalid("data", "'data' is " + data.kind().described() + " but datacontenttype '"
+                        + contentType + "' is not JSON: send such data as a JSON string, or as data_base64");
+            }
+        }
+        return event.build();
+    }
+
+    private static String text(Member member) {
+        return member != null && member.kind() == Kind.STRING ? member.text() : null;
     }
 
     /** The event as its delivery will send it: every value a valid header value, the whole within the limit. */
@@ -257,19 +311,6 @@ public final class EventParser {
                     + rules.limits().maxHeaderBytes() + " allowed (surge.ingress.max-header-bytes)";
             throw tooLargeStatus == 431 ? new HttpProblem(431, "Request Header Fields Too Large", detail)
                     : HttpProblem.invalid(null, detail);
-        }
-    }
-
-    private JsonNode tree(Buffer body) {
-        if (body == null || body.length() == 0) {
-            throw new HttpProblem(400, "Malformed JSON", "the request body is empty");
-        }
-        try {
-            return json.readTree(body.getBytes());
-        } catch (JsonProcessingException e) {
-            throw new HttpProblem(400, "Malformed JSON", "the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new HttpProblem(400, "Malformed JSON", e.getMessage());
         }
     }
 

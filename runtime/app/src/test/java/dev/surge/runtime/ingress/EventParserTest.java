@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.surge.runtime.http.HttpProblem;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.jackson.JsonFormat;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The CloudEvents type system and Surge's limits as the ingress enforces them, without HTTP or Kafka. */
 class EventParserTest {
     private static final String BASE = "\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/test\",\"type\":\"t\"";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final EventParser parser = new EventParser(EventLimits.DEFAULT);
 
     /** A structured-mode member added to a valid event → status, attribute at fault, what the detail says. */
@@ -111,6 +116,120 @@ class EventParserTest {
         assertThat(problem.index()).isEqualTo(1);
         assertThat(problem.attribute()).isEqualTo("myext");
         assertThat(problem.getMessage()).startsWith("event 1 of the batch: ").contains("U+0000");
+    }
+
+    /**
+     * Structured events Surge accepts read as the SDK's own JSON format reads them: the same attributes and
+     * extensions, data as the same bytes (a JSON value: the same JSON).
+     */
+    static Stream<String> acceptedStructured() {
+        return Stream.of(
+                "{" + BASE + "}",
+                "{" + BASE + ",\"datacontenttype\":\"application/json\",\"data\":\"x\\\"y\\u00e9\"}",
+                "{" + BASE + ",\"data\":{\"a\": [1, 2.5, true, null, {\"b\": \"\\u00e9\"}]}}",
+                "{" + BASE + ",\"data\":[1,2,3]}",
+                "{" + BASE + ",\"data\":-12.5e3}",
+                "{" + BASE + ",\"data\":7}",
+                "{" + BASE + ",\"data\":true}",
+                "{" + BASE + ",\"data\":null}",
+                "{" + BASE + ",\"data\":\"plain\"}",
+                "{" + BASE + ",\"datacontenttype\":\"text/plain; charset=utf-8\",\"data\":\"grüß \\n dich\"}",
+                "{" + BASE + ",\"datacontenttype\":\"application/cloudevents+json\",\"data\":{\"x\":1}}",
+                "{" + BASE + ",\"datacontenttype\":\"application/octet-stream\",\"data_base64\":\"AAEC/w==\"}",
+                "{" + BASE + ",\"data_base64\":\"aGVsbG8=\"}",
+                "{\"data\":{\"first\":true}," + BASE + ",\"flag\":false,\"count\":42,\"neg\":-7,\"s\":\"v\","
+                        + "\"subject\":\"sub\",\"time\":\"2026-11-24T10:00:00.5Z\",\"dataschema\":\"urn:x:y\"}",
+                "{" + BASE + ",\"partitionkey\":\"order-1\",\"gone\":null,\"datacontenttype\":null}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("acceptedStructured")
+    void structuredEventsReadAsTheSdksJsonFormatReadsThem(String json) throws Exception {
+        CloudEvent ours = parser.parse(headers("Content-Type", EventParser.STRUCTURED), Buffer.buffer(json)).get(0);
+        // The oracle: the SDK's JSON format, given the event without its null members (the JSON format maps null
+        // to absent; the SDK would make them "null" strings).
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
+        tree.properties().removeIf(m -> m.getValue().isNull() && !m.getKey().equals("data"));
+        CloudEvent sdk = new JsonFormat().deserialize(JSON.writeValueAsBytes(tree));
+        for (String name : sdk.getAttributeNames()) {
+            assertThat(ours.getAttribute(name)).as(name).isEqualTo(sdk.getAttribute(name));
+        }
+        // Surge says what the JSON format implies: a non-string JSON data value is application/json.
+        assertThat(ours.getAttributeNames()).containsExactlyInAnyOrderElementsOf(ours.getDataContentType() != null
+                && sdk.getDataContentType() == null ? with(sdk.getAttributeNames(), "datacontenttype") : sdk.getAttributeNames());
+        assertThat(ours.getExtensionNames()).containsExactlyInAnyOrderElementsOf(sdk.getExtensionNames());
+        for (String name : ours.getExtensionNames()) {
+            assertThat(ours.getExtension(name)).as(name).isEqualTo(sdk.getExtension(name));
+        }
+        if (sdk.getData() == null) {
+            assertThat(ours.getData()).isNull();
+        } else if (!json.contains("data_base64") && (sdk.getDataContentType() == null
+                || sdk.getDataContentType().matches("(application|text)/([a-zA-Z]+\\+)?json(;.*)*"))) {
+            assertThat(JSON.readTree(ours.getData().toBytes())).isEqualTo(JSON.readTree(sdk.getData().toBytes()));
+        } else {
+            assertThat(ours.getData().toBytes()).isEqualTo(sdk.getData().toBytes());
+        }
+    }
+
+    @Test
+    void aJsonDataValueIsKeptExactlyAsTheClientSentIt() {
+        String data = "{ \"b\" : [ 1 ,2.50 ] ,\n \"a\": \"\\u00e9\" }";
+        CloudEvent event = parser.parse(headers("Content-Type", EventParser.BATCH), Buffer.buffer("[{" + BASE
+                + ",\"data\":" + data + "} , {" + BASE + ",\"data\": 2.50 }]")).get(0);
+        assertThat(new String(event.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo(data);
+        assertThat(event.getDataContentType()).isEqualTo("application/json");
+    }
+
+    @Test
+    void aScalarJsonDataValueIsKeptExactlyToo() {
+        List<CloudEvent> events = parser.parse(headers("Content-Type", EventParser.BATCH), Buffer.buffer("[{" + BASE
+                + ",\"data\":2.50},{" + BASE + ",\"data\":-17 },{" + BASE + ",\"data\":\"q\\\"\"},{" + BASE
+                + ",\"data\":false}]"));
+        assertThat(events).extracting(e -> new String(e.getData().toBytes(), StandardCharsets.UTF_8))
+                .containsExactly("2.50", "-17", "\"q\\\"\"", "false");
+    }
+
+    static Stream<Arguments> malformedStructured() {
+        return Stream.of(
+                row(EventParser.STRUCTURED, "{" + BASE + ",\"myext\":\"a\",\"myext\":\"b\"}", "myext", "given twice"),
+                row(EventParser.STRUCTURED, "{" + BASE + ",\"id\":\"again\"}", "id", "given twice"),
+                row(EventParser.STRUCTURED, "{" + BASE + ",\"datacontenttype\":\"text/plain\",\"data\":{\"a\":1}}",
+                        "data", "is not JSON"),
+                row(EventParser.STRUCTURED, "{" + BASE + ",\"data_base64\":\"not base64!\"}", "data_base64",
+                        "not valid base64"),
+                row(EventParser.STRUCTURED, "{" + BASE + "} {}", null, "content after its JSON value"),
+                row(EventParser.STRUCTURED, "{" + BASE + ",\"data\":{\"a\":}}", null, "not valid JSON"),
+                row(EventParser.STRUCTURED, "[{" + BASE + "}]", null, "must be a JSON object"),
+                row(EventParser.STRUCTURED, "   ", null, "holds no JSON value"),
+                row(EventParser.BATCH, "[{" + BASE + "}] x", null, "not valid JSON"),
+                row(EventParser.BATCH, "[{" + BASE + "}] []", null, "content after its JSON value"),
+                row(EventParser.BATCH, "[{" + BASE + "},", null, "not valid JSON"),
+                row(EventParser.BATCH, "{" + BASE + "}", null, "must be a JSON array"),
+                row(EventParser.BATCH, "[]", null, "contains no event"),
+                row(EventParser.BATCH, "[{" + BASE + "},[1]]", null, "event 1 of the batch: a structured CloudEvent must be"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} → {2}")
+    @MethodSource("malformedStructured")
+    void structuredAndBatchedBodiesThatAreNotOneValidValueAreRefused(String mediaType, String body, String attribute,
+            String detail) {
+        HttpProblem problem = refused(() -> parser.parse(headers("Content-Type", mediaType), Buffer.buffer(body)));
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.attribute()).isEqualTo(attribute);
+        assertThat(problem.getMessage()).contains(detail);
+    }
+
+    @Test
+    void aSyntaxErrorLaterInABatchIsReportedBeforeAnInvalidEarlierEvent() {
+        HttpProblem problem = refused(() -> parser.parse(headers("Content-Type", EventParser.BATCH),
+                Buffer.buffer("[{\"specversion\":\"1.0\"},{" + BASE + ",}]")));
+        assertThat(problem.getMessage()).contains("not valid JSON");
+    }
+
+    private static Set<String> with(Set<String> names, String name) {
+        Set<String> more = new java.util.HashSet<>(names);
+        more.add(name);
+        return more;
     }
 
     /** A ce- header added to a valid binary-mode request → status, attribute at fault, what the detail says. */
