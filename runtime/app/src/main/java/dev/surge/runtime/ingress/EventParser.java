@@ -285,7 +285,7 @@ public final class EventParser {
             if (contentType == null || JSON_MEDIA_TYPE.matcher(contentType).matches()) {
                 event.withData(data.bytes(body));
             } else if (data.kind() == Kind.STRING) {
-                event.withData(data.text().getBytes(StandardCharsets.UTF_8));
+                event.withData(JsonMembers.text(data, body).getBytes(StandardCharsets.UTF_8));
             } else {
                 throw HttpProblem.invalid("data", "'data' is " + data.kind().described() + " but datacontenttype '"
                         + contentType + "' is not JSON: send such data as a JSON string, or as data_base64");

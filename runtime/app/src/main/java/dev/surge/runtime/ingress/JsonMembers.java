@@ -46,7 +46,7 @@ final class JsonMembers {
     /**
      * One member of an event object.
      *
-     * @param text   the string value (STRING only)
+     * @param text   the string value (STRING only; for {@code data} read on demand, see {@link #text(Member, byte[])})
      * @param scalar the Integer or Boolean value (INTEGER and BOOLEAN only)
      * @param start  offset of the value's first byte in the body
      * @param end    offset after the value's last byte
@@ -64,7 +64,7 @@ final class JsonMembers {
     /** A structured-mode body: exactly one JSON value; null when it is not an object. */
     static List<Member> event(byte[] body) {
         try (JsonParser p = parser(body)) {
-            List<Member> event = readValue(p);
+            List<Member> event = readValue(p, body);
             end(p);
             return event;
         } catch (JsonProcessingException e) {
@@ -85,7 +85,7 @@ final class JsonMembers {
             }
             List<List<Member>> events = new ArrayList<>();
             while (p.nextToken() != JsonToken.END_ARRAY) {
-                events.add(current(p));
+                events.add(current(p, body));
             }
             end(p);
             if (events.isEmpty()) {
@@ -106,22 +106,34 @@ final class JsonMembers {
         return FACTORY.createParser(body);
     }
 
-    private static List<Member> readValue(JsonParser p) throws IOException {
+    private static List<Member> readValue(JsonParser p, byte[] body) throws IOException {
         if (p.nextToken() == null) {
             throw new HttpProblem(400, "Malformed JSON", "the request body holds no JSON value");
         }
-        return current(p);
+        return current(p, body);
     }
 
     /** The object at the parser's current token, read to its end; null (value skipped) when it is not one. */
-    private static List<Member> current(JsonParser p) throws IOException {
+    private static List<Member> current(JsonParser p, byte[] body) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
             return null;
         }
         List<Member> members = new ArrayList<>(12);
+        int unfinished = -1;
         for (String name; (name = p.nextFieldName()) != null; ) {
-            members.add(member(name, p));
+            if (unfinished >= 0) {
+                members.set(unfinished, finished(members.get(unfinished), p, body));
+                unfinished = -1;
+            }
+            Member member = member(name, p);
+            if (member.end() < 0) {
+                unfinished = members.size();
+            }
+            members.add(member);
+        }
+        if (unfinished >= 0) {
+            members.set(unfinished, finished(members.get(unfinished), p, body));
         }
         return members;
     }
@@ -134,6 +146,11 @@ final class JsonMembers {
         Object scalar = null;
         switch (token) {
             case VALUE_STRING -> {
+                if (name.equals("data")) {
+                    // Usually carried as the JSON value it is: the parser skips it when it moves on, without
+                    // decoding it into a String (which cost more than the rest of the event).
+                    return new Member(name, Kind.STRING, null, null, start, -1);
+                }
                 kind = Kind.STRING;
                 text = p.getText();
             }
@@ -160,6 +177,31 @@ final class JsonMembers {
         // After a finished token the parser stands right behind it: the value's bytes are [start, end).
         int end = (int) p.currentLocation().getByteOffset();
         return new Member(name, kind, text, scalar, start, end);
+    }
+
+    /**
+     * A string member the parser skipped: it now stands on the next member's name or the object's end, with only
+     * whitespace and a comma between it and the string's closing quote.
+     */
+    private static Member finished(Member skipped, JsonParser p, byte[] body) {
+        int end = (int) p.currentTokenLocation().getByteOffset();
+        while (end > skipped.start() && body[end - 1] != '"') {
+            end--;
+        }
+        return new Member(skipped.name(), skipped.kind(), null, null, skipped.start(), end);
+    }
+
+    /** The value of a string member whose text was not decoded while reading. */
+    static String text(Member member, byte[] body) {
+        if (member.text() != null) {
+            return member.text();
+        }
+        try (JsonParser p = FACTORY.createParser(body, member.start(), member.end() - member.start())) {
+            p.nextToken();
+            return p.getText();
+        } catch (IOException e) {
+            throw new IllegalStateException("a string the parser read before cannot be read again", e);
+        }
     }
 
     private static void end(JsonParser p) throws IOException {

@@ -184,9 +184,9 @@ class EventParserTest {
     void aScalarJsonDataValueIsKeptExactlyToo() {
         List<CloudEvent> events = parser.parse(headers("Content-Type", EventParser.BATCH), Buffer.buffer("[{" + BASE
                 + ",\"data\":2.50},{" + BASE + ",\"data\":-17 },{" + BASE + ",\"data\":\"q\\\"\"},{" + BASE
-                + ",\"data\":false}]"));
+                + ",\"data\":false},{\"data\" : \"a,\\\"b\\\\\"  ,\n" + BASE + "},{" + BASE + ",\"data\":\"\" }]"));
         assertThat(events).extracting(e -> new String(e.getData().toBytes(), StandardCharsets.UTF_8))
-                .containsExactly("2.50", "-17", "\"q\\\"\"", "false");
+                .containsExactly("2.50", "-17", "\"q\\\"\"", "false", "\"a,\\\"b\\\\\"", "\"\"");
     }
 
     static Stream<Arguments> malformedStructured() {
@@ -200,6 +200,9 @@ class EventParserTest {
                 row(EventParser.STRUCTURED, "{" + BASE + "} {}", null, "content after its JSON value"),
                 row(EventParser.STRUCTURED, "{" + BASE + ",\"data\":{\"a\":}}", null, "not valid JSON"),
                 row(EventParser.STRUCTURED, "[{" + BASE + "}]", null, "must be a JSON object"),
+                // A data string is skipped rather than decoded: it is still checked to be valid JSON.
+                row(EventParser.STRUCTURED, "{" + BASE + ",\"data\":\"a\u0001b\"}", null, "not valid JSON"),
+                row(EventParser.STRUCTURED, "{" + BASE + ",\"data\":\"a\\qb\"}", null, "not valid JSON"),
                 row(EventParser.STRUCTURED, "   ", null, "holds no JSON value"),
                 row(EventParser.BATCH, "[{" + BASE + "}] x", null, "not valid JSON"),
                 row(EventParser.BATCH, "[{" + BASE + "}] []", null, "content after its JSON value"),
@@ -217,6 +220,15 @@ class EventParserTest {
         assertThat(problem.status()).isEqualTo(400);
         assertThat(problem.attribute()).isEqualTo(attribute);
         assertThat(problem.getMessage()).contains(detail);
+    }
+
+    @Test
+    void aDataStringThatIsNotUtf8IsRefused() {
+        byte[] prefix = ("[{" + BASE + ",\"data\":\"a").getBytes(StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(prefix, prefix.length + 6);
+        System.arraycopy(new byte[] {(byte) 0xC3, 0x28, 'b', '"', '}', ']'}, 0, body, prefix.length, 6);
+        HttpProblem problem = refused(() -> parser.parse(headers("Content-Type", EventParser.BATCH), Buffer.buffer(body)));
+        assertThat(problem.getMessage()).contains("not valid JSON");
     }
 
     @Test
