@@ -26,6 +26,12 @@ public final class Metrics {
     public static final String DISPATCH_RETRIED = "surge.dispatch.retried";
     /** Events of the broker a trigger's filter passed over; tags: namespace, trigger. */
     public static final String DISPATCH_FILTERED = "surge.dispatch.filtered";
+    /**
+     * Records of the broker's topic a trigger could not read as a CloudEvent and moved past (logged with
+     * their position): written there by something other than Surge's ingress, which accepts only events that
+     * can be read and delivered; tags: namespace, trigger.
+     */
+    public static final String DISPATCH_UNREADABLE = "surge.dispatch.unreadable";
     /** Reply events published back to the broker; tags: namespace, trigger. */
     public static final String DISPATCH_REPLIES = "surge.dispatch.replies";
     /**

@@ -33,6 +33,7 @@ class MetricsIT {
         DOCUMENTED.put(Metrics.DISPATCH_IN_FLIGHT, "surge_dispatch_in_flight{namespace=\"test\",trigger=\"by-exact\"}");
         DOCUMENTED.put(Metrics.DISPATCH_RETRIED, "surge_dispatch_retried_total{namespace=\"test\",trigger=\"poison\"}");
         DOCUMENTED.put(Metrics.DISPATCH_FILTERED, "surge_dispatch_filtered_total{namespace=\"test\",trigger=\"by-exact\"}");
+        DOCUMENTED.put(Metrics.DISPATCH_UNREADABLE, "surge_dispatch_unreadable_total{namespace=\"test\",trigger=\"by-exact\"}");
         DOCUMENTED.put(Metrics.DISPATCH_REPLIES, "surge_dispatch_replies_total{namespace=\"test\",trigger=\"greet\"}");
         DOCUMENTED.put(Metrics.DISPATCH_RESTARTS, "surge_dispatch_restarts_total{namespace=\"test\",trigger=\"by-exact\"}");
         DOCUMENTED.put(Metrics.DISPATCH_MATCHED_BACKLOG, "surge_dispatch_matched_backlog{namespace=\"test\",trigger=\"by-exact\"}");

@@ -18,6 +18,7 @@ final class DispatchMeters {
     final Counter delivered;
     final Counter retried;
     final Counter filtered;
+    final Counter unreadable;
     final Counter replies;
     final Counter restarts;
     final Timer latency;
@@ -33,6 +34,7 @@ final class DispatchMeters {
         delivered = counter(Metrics.DISPATCH_DELIVERED);
         retried = counter(Metrics.DISPATCH_RETRIED);
         filtered = counter(Metrics.DISPATCH_FILTERED);
+        unreadable = counter(Metrics.DISPATCH_UNREADABLE);
         replies = counter(Metrics.DISPATCH_REPLIES);
         restarts = counter(Metrics.DISPATCH_RESTARTS);
         latency = Timer.builder(Metrics.DISPATCH_LATENCY).tags("namespace", namespace, "trigger", trigger)

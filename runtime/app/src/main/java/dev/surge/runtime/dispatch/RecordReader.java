@@ -27,11 +27,17 @@ final class RecordReader {
     private final Trigger trigger;
     private final Predicate<CloudEvent> filter;
     private final Runnable onFiltered;
+    private final Runnable onUnreadable;
 
-    RecordReader(Trigger trigger, Predicate<CloudEvent> filter, Runnable onFiltered) {
+    /**
+     * @param onFiltered   called for each record the filter passes over
+     * @param onUnreadable called for each record that is not a readable CloudEvent (it is logged and moved past)
+     */
+    RecordReader(Trigger trigger, Predicate<CloudEvent> filter, Runnable onFiltered, Runnable onUnreadable) {
         this.trigger = trigger;
         this.filter = filter;
         this.onFiltered = onFiltered;
+        this.onUnreadable = onUnreadable;
     }
 
     /**
@@ -73,6 +79,9 @@ final class RecordReader {
         try {
             return KafkaMessageFactory.createReader(record).toEvent();
         } catch (RuntimeException e) {
+            // Nothing to retry or dead-letter: without an event there is no delivery, and no attributes a
+            // dead letter could keep. The position in the log says where to look (kcat -o <offset>).
+            onUnreadable.run();
             LOG.warnf("trigger %s/%s: skipping %s-%d@%d, not a CloudEvent: %s", trigger.namespace(), trigger.name(),
                     record.topic(), record.partition(), record.offset(), e.getMessage());
             return null;

@@ -98,7 +98,8 @@ public final class TriggerDispatcher implements AutoCloseable {
         this.drainGrace = limits.drainGrace();
         this.clock = clock;
         this.meters = new DispatchMeters(trigger, registry, this::inFlight, this::matchedBacklog);
-        RecordReader reader = new RecordReader(trigger, trigger.filter()::test, meters.filtered::increment);
+        RecordReader reader = new RecordReader(trigger, trigger.filter()::test, meters.filtered::increment,
+                meters.unreadable::increment);
         this.loops = () -> {
             Consumer<String, byte[]> consumer = consumers.get();
             // A context of its own per run: the engine's callbacks never queue behind another trigger's, and

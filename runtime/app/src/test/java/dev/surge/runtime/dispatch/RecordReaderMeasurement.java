@@ -31,7 +31,7 @@ public final class RecordReaderMeasurement {
         }
         TriggerFilter filter = TriggerDispatcherTest.WANTED;
         Trigger trigger = TriggerDispatcherTest.trigger(filter, TriggerDispatcherTest.FAST);
-        RecordReader reader = new RecordReader(trigger, filter::test, () -> { });
+        RecordReader reader = new RecordReader(trigger, filter::test, () -> { }, () -> { });
         long sink = 0;
         double bestBefore = Double.MAX_VALUE;
         double bestAfter = Double.MAX_VALUE;

@@ -385,7 +385,7 @@ class TriggerDispatcherTest {
         consumer.rebalance(List.of(P0));
         Trigger t = trigger(WANTED, FAST);
         ConsumerLoop loop = new ConsumerLoop(t, consumer, vertx.getOrCreateContext(), control -> null,
-                new RecordReader(t, t.filter()::test, () -> { }), LIMITS.drainGrace());
+                new RecordReader(t, t.filter()::test, () -> { }, () -> { }), LIMITS.drainGrace());
         loop.control().pause(P1);
         loop.control().resume(P1);
         loop.control().commit(Map.of(P1, new OffsetAndMetadata(5)));
