@@ -1,5 +1,7 @@
 package dev.surge.runtime;
 
+import dev.surge.runtime.config.Role;
+
 import dev.surge.core.resource.InvalidResourcesException;
 import dev.surge.core.resource.ResourceLoader;
 import dev.surge.core.resource.ResourceSet;

@@ -1,5 +1,7 @@
 package dev.surge.runtime;
 
+import dev.surge.runtime.config.Role;
+
 import dev.surge.runtime.dispatch.TriggerDispatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

@@ -1,5 +1,8 @@
 package dev.surge.runtime;
 
+import dev.surge.runtime.config.SurgeConfig;
+import dev.surge.runtime.config.Role;
+
 import dev.surge.core.KafkaNames;
 import dev.surge.core.resource.Broker;
 import dev.surge.core.resource.InvalidResourcesException;

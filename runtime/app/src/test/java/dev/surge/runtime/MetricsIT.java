@@ -1,5 +1,7 @@
 package dev.surge.runtime;
 
+import dev.surge.runtime.metrics.Metrics;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,7 +1,7 @@
 package dev.surge.runtime.dispatch;
 
 import dev.surge.core.resource.Trigger;
-import dev.surge.runtime.Metrics;
+import dev.surge.runtime.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

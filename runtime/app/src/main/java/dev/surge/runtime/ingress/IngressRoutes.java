@@ -2,9 +2,9 @@ package dev.surge.runtime.ingress;
 
 import dev.surge.core.KafkaNames;
 import dev.surge.core.resource.Broker;
-import dev.surge.runtime.Metrics;
-import dev.surge.runtime.Role;
-import dev.surge.runtime.SurgeConfig;
+import dev.surge.runtime.metrics.Metrics;
+import dev.surge.runtime.config.Role;
+import dev.surge.runtime.config.SurgeConfig;
 import dev.surge.runtime.http.BoundedBody;
 import dev.surge.runtime.http.HttpProblem;
 import dev.surge.runtime.http.ProblemResponse;

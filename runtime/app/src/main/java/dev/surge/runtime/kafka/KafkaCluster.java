@@ -6,7 +6,7 @@ import dev.surge.core.resource.Broker;
 import dev.surge.core.resource.ResourceSet;
 import dev.surge.core.resource.Trigger;
 import dev.surge.kafka.EmbeddedKafka;
-import dev.surge.runtime.SurgeConfig;
+import dev.surge.runtime.config.SurgeConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +95,7 @@ public final class KafkaCluster implements AutoCloseable {
                     + " given were ignored", clients.overridden());
         }
         return new KafkaCluster(kafka, clients, config.kafka(), config.ingress(),
-                config.roles().contains(dev.surge.runtime.Role.INGRESS));
+                config.roles().contains(dev.surge.runtime.config.Role.INGRESS));
     }
 
     /**

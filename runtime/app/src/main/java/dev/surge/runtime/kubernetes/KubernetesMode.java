@@ -1,7 +1,7 @@
 package dev.surge.runtime.kubernetes;
 
-import dev.surge.runtime.Role;
-import dev.surge.runtime.SurgeConfig;
+import dev.surge.runtime.config.Role;
+import dev.surge.runtime.config.SurgeConfig;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.kubernetes.ClusterResources.Kind;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -3,7 +3,7 @@ package dev.surge.runtime.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.surge.runtime.SurgeConfig;
+import dev.surge.runtime.config.SurgeConfig;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.http.BoundedBody;
 import dev.surge.runtime.http.HttpProblem;

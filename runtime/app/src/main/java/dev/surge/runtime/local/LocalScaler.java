@@ -9,7 +9,7 @@ import dev.surge.core.scaling.LagSnapshot;
 import dev.surge.core.scaling.ScalingDecision;
 import dev.surge.core.scaling.ScalingHistory;
 import dev.surge.core.scaling.Scaler;
-import dev.surge.runtime.Metrics;
+import dev.surge.runtime.metrics.Metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -12,7 +12,7 @@ import dev.surge.core.filter.TriggerFilter;
 import dev.surge.core.resource.Metadata;
 import dev.surge.core.resource.Trigger;
 import dev.surge.core.scaling.PartitionBacklog;
-import dev.surge.runtime.Metrics;
+import dev.surge.runtime.metrics.Metrics;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;

@@ -8,7 +8,7 @@ import dev.surge.core.resource.ResourceLoader;
 import dev.surge.core.resource.ResourceSet;
 import dev.surge.core.resource.Trigger;
 import dev.surge.core.scaling.RestartPolicy;
-import dev.surge.runtime.Metrics;
+import dev.surge.runtime.metrics.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.surge.runtime;
+package dev.surge.runtime.metrics;
 
 /**
  * Names of Surge's meters, as exposed on {@code /q/metrics} (Prometheus turns dots into underscores and

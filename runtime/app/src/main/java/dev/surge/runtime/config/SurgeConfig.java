@@ -1,4 +1,4 @@
-package dev.surge.runtime;
+package dev.surge.runtime.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

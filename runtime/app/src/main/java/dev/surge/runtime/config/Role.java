@@ -1,4 +1,4 @@
-package dev.surge.runtime;
+package dev.surge.runtime.config;
 
 /** A part of Surge that a process runs; see {@link SurgeConfig#roles()}. */
 public enum Role {
