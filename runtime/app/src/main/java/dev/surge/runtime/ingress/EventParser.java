@@ -6,15 +6,20 @@ import dev.surge.runtime.http.PercentEncoding;
 
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.runtime.ingress.JsonMembers.JsonObject;
 import dev.surge.runtime.ingress.JsonMembers.Kind;
 import dev.surge.runtime.ingress.JsonMembers.Member;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.rw.CloudEventRWException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Turns an HTTP request into CloudEvents: binary mode (attributes in {@code ce-} headers), structured mode
@@ -41,8 +45,7 @@ public final class EventParser {
     private static final Set<String> CONTEXT_ATTRIBUTES = Set.of("specversion", "id", "source", "type",
             "datacontenttype", "dataschema", "subject", "time");
 
-    /** The media types whose data the JSON format carries as a JSON value (as the SDK's JsonFormat decides). */
-    private static final Pattern JSON_MEDIA_TYPE = Pattern.compile("^(application|text)/([a-zA-Z]+\\+)?json(;.*)*$");
+    private final ObjectMapper legacyJson = new ObjectMapper().registerModule(JsonFormat.getCloudEventJacksonModule());
     private final AttributeRules rules;
 
     public EventParser(EventLimits limits) {
@@ -134,7 +137,7 @@ public final class EventParser {
 
     private List<CloudEvent> batch(Buffer body) {
         byte[] bytes = body == null ? new byte[0] : body.getBytes();
-        List<List<Member>> members = JsonMembers.batch(bytes);
+        List<JsonObject> members = JsonMembers.batch(bytes);
         List<CloudEvent> events = new ArrayList<>(members.size());
         for (int i = 0; i < members.size(); i++) {
             events.add(structured(members.get(i), bytes, i));
@@ -147,11 +150,12 @@ public final class EventParser {
         return structured(JsonMembers.event(bytes), bytes, null);
     }
 
-    private CloudEvent structured(List<Member> members, byte[] body, Integer index) {
+    private CloudEvent structured(JsonObject object, byte[] body, Integer index) {
         try {
-            if (members == null) {
+            if (object == null) {
                 throw HttpProblem.invalid(null, "a structured CloudEvent must be a JSON object");
             }
+            List<Member> members = object.members();
             Map<String, Member> byName = byName(members);
             Member specversion = byName.get("specversion");
             if (specversion == null || specversion.kind() == Kind.NULL) {
@@ -171,15 +175,30 @@ public final class EventParser {
                 }
             }
             checkMembers(members, byName);
-            CloudEvent event = toEvent(members, byName, body);
+            CloudEvent event = SpecVersion.V1.toString().equals(specversion.text()) ? toEvent(members, byName, body)
+                    : legacy(object, body);
             checkDeliverable(event, 400);
             return event;
         } catch (HttpProblem e) {
             throw index == null ? e : e.inBatch(index);
-        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException | IOException e) {
             HttpProblem invalid = HttpProblem.invalid(null, "cannot read the event: " + rootMessage(e));
             throw index == null ? invalid : invalid.inBatch(index);
         }
+    }
+
+    /**
+     * An event of an earlier spec version (0.3: {@code schemaurl}, {@code datacontentencoding}), already checked
+     * member by member, read by the SDK's JSON format as before: rare enough that its speed does not matter.
+     */
+    private CloudEvent legacy(JsonObject object, byte[] body) throws IOException {
+        ObjectNode node = (ObjectNode) legacyJson.readTree(body, object.start(), object.end() - object.start());
+        node.properties().removeIf(m -> m.getValue().isNull() && !m.getKey().equals("data")
+                && !m.getKey().equals("data_base64"));
+        if (node.has("data") && !node.has("datacontenttype") && !node.get("data").isTextual()) {
+            node.put("datacontenttype", "application/json");
+        }
+        return legacyJson.treeToValue(node, CloudEvent.class);
     }
 
     /** The members by name; a name given twice is refused (the JSON format leaves it open, binary mode refuses it). */
@@ -246,8 +265,9 @@ public final class EventParser {
      * The checked members as an SDK event, mapped as the SDK's JSON format maps them (JSON format 3.1): a JSON
      * {@code data} value under a JSON media type (or none) is the value's bytes, a string under any other
      * media type is its UTF-8 text, {@code data_base64} is decoded. A {@code data} member without a
-     * datacontenttype says {@code application/json} explicitly (as the SDK does), because the Kafka record and
-     * the delivery carry data as bytes.
+     * datacontenttype says {@code application/json} explicitly, because the Kafka record and the delivery carry
+     * data as bytes without the JSON that says what they are (the SDK leaves it unsaid; until 2026-12 Surge
+     * said it only for data that is not a string).
      */
     private static CloudEvent toEvent(List<Member> members, Map<String, Member> byName, byte[] body) {
         CloudEventBuilder event = CloudEventBuilder.v1();
@@ -282,7 +302,7 @@ public final class EventParser {
                 throw HttpProblem.invalid("data_base64", "'data_base64' is not valid base64: " + e.getMessage());
             }
         } else if (data != null) {
-            if (contentType == null || JSON_MEDIA_TYPE.matcher(contentType).matches()) {
+            if (contentType == null || isJson(contentType)) {
                 event.withData(data.bytes(body));
             } else if (data.kind() == Kind.STRING) {
                 event.withData(JsonMembers.text(data, body).getBytes(StandardCharsets.UTF_8));
@@ -292,6 +312,16 @@ public final class EventParser {
             }
         }
         return event.build();
+    }
+
+    /**
+     * Whether the JSON format carries data of this media type as a JSON value (JSON format 3.1):
+     * {@code application/json}, {@code text/json}, or any {@code +json} structured suffix (RFC 6839), in any case.
+     */
+    static boolean isJson(String contentType) {
+        String type = mediaType(contentType);
+        return type.equals("application/json") || type.equals("text/json")
+                || (type.endsWith("+json") && type.indexOf('/') > 0);
     }
 
     private static String text(Member member) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.surge.runtime.http.HttpProblem;
+import dev.surge.runtime.http.Utf8;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,11 +14,11 @@ import java.util.List;
 /**
  * The members of structured-mode events as a streaming parser reads them from the request body, in one pass and
  * without building a tree: names, the kind of each value, string and scalar values, and for objects, arrays
- * and every other value the exact span of bytes the client sent.
+ * and every other value the exact span of bytes the client sent. The body is checked to be UTF-8 first.
  *
  * <p>Why not the SDK's {@code JsonFormat}: it reads each event into a Jackson tree, converts the tree into an
  * event and writes JSON data out again as a string ({@code JsonCloudEventData.toBytes}); for batches of 1 KiB
- * events that was about half of the ingress's event-loop time. Here a JSON {@code data} value is one copy of
+ * events that was about half of the ingress's event-loop time. Here a JSON {@code data} value is a copy of
  * the client's bytes ({@link Member#bytes}), JSON-equivalent to what the SDK would write.
  *
  * <p>The whole body is read before any event is checked, so a syntax error anywhere is reported before the
@@ -58,13 +59,17 @@ final class JsonMembers {
         }
     }
 
+    /** One event object as read: its members in order, and the span of the whole object in the body. */
+    record JsonObject(List<Member> members, int start, int end) {
+    }
+
     private JsonMembers() {
     }
 
     /** A structured-mode body: exactly one JSON value; null when it is not an object. */
-    static List<Member> event(byte[] body) {
+    static JsonObject event(byte[] body) {
         try (JsonParser p = parser(body)) {
-            List<Member> event = readValue(p, body);
+            JsonObject event = readValue(p, body);
             end(p);
             return event;
         } catch (JsonProcessingException e) {
@@ -78,12 +83,12 @@ final class JsonMembers {
      * A batched-mode body: a JSON array, one entry per element; an entry is null when that element is not an
      * object.
      */
-    static List<List<Member>> batch(byte[] body) {
+    static List<JsonObject> batch(byte[] body) {
         try (JsonParser p = parser(body)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new HttpProblem(400, "Invalid batch", "a batch must be a JSON array of structured CloudEvents");
             }
-            List<List<Member>> events = new ArrayList<>();
+            List<JsonObject> events = new ArrayList<>();
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 events.add(current(p, body));
             }
@@ -103,10 +108,23 @@ final class JsonMembers {
         if (body.length == 0) {
             throw new HttpProblem(400, "Malformed JSON", "the request body is empty");
         }
+        // JSON on the wire is UTF-8 (RFC 8259, 8.1). Checked whole and first: the data values are passed on as
+        // the bytes the client sent, and Jackson would read a body with NUL bytes as UTF-16 or UTF-32.
+        int invalid = Utf8.firstInvalid(body, 0, body.length);
+        if (invalid >= 0) {
+            throw new HttpProblem(400, "Malformed JSON", "the body is not valid UTF-8 at byte " + invalid
+                    + " (JSON is sent as UTF-8, RFC 8259 8.1)");
+        }
+        for (byte b : body) {
+            if (b == 0) {
+                throw new HttpProblem(400, "Malformed JSON", "the body holds a NUL byte: JSON is sent as UTF-8"
+                        + " (RFC 8259 8.1), not UTF-16 or UTF-32");
+            }
+        }
         return FACTORY.createParser(body);
     }
 
-    private static List<Member> readValue(JsonParser p, byte[] body) throws IOException {
+    private static JsonObject readValue(JsonParser p, byte[] body) throws IOException {
         if (p.nextToken() == null) {
             throw new HttpProblem(400, "Malformed JSON", "the request body holds no JSON value");
         }
@@ -114,11 +132,12 @@ final class JsonMembers {
     }
 
     /** The object at the parser's current token, read to its end; null (value skipped) when it is not one. */
-    private static List<Member> current(JsonParser p, byte[] body) throws IOException {
+    private static JsonObject current(JsonParser p, byte[] body) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
             return null;
         }
+        int start = (int) p.currentTokenLocation().getByteOffset();
         List<Member> members = new ArrayList<>(12);
         int unfinished = -1;
         for (String name; (name = p.nextFieldName()) != null; ) {
@@ -135,7 +154,7 @@ final class JsonMembers {
         if (unfinished >= 0) {
             members.set(unfinished, finished(members.get(unfinished), p, body));
         }
-        return members;
+        return new JsonObject(members, start, (int) p.currentLocation().getByteOffset());
     }
 
     private static Member member(String name, JsonParser p) throws IOException {

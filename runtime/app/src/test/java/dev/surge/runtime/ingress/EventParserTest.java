@@ -139,7 +139,12 @@ class EventParserTest {
                 "{" + BASE + ",\"data_base64\":\"aGVsbG8=\"}",
                 "{\"data\":{\"first\":true}," + BASE + ",\"flag\":false,\"count\":42,\"neg\":-7,\"s\":\"v\","
                         + "\"subject\":\"sub\",\"time\":\"2026-11-24T10:00:00.5Z\",\"dataschema\":\"urn:x:y\"}",
-                "{" + BASE + ",\"partitionkey\":\"order-1\",\"gone\":null,\"datacontenttype\":null}");
+                "{" + BASE + ",\"partitionkey\":\"order-1\",\"gone\":null,\"datacontenttype\":null}",
+                // CloudEvents 0.3 stays 0.3, with its own attributes
+                "{\"specversion\":\"0.3\",\"id\":\"e-3\",\"source\":\"/test\",\"type\":\"t\",\"schemaurl\":\"urn:s\","
+                        + "\"data\":{\"a\":1}}",
+                "{\"specversion\":\"0.3\",\"id\":\"e-3\",\"source\":\"/test\",\"type\":\"t\","
+                        + "\"datacontenttype\":\"text/plain\",\"datacontentencoding\":\"base64\",\"data\":\"aGVsbG8=\"}");
     }
 
     @ParameterizedTest
@@ -223,12 +228,65 @@ class EventParserTest {
     }
 
     @Test
+    void anyStructuredSuffixJsonMediaTypeCarriesItsDataAsJson() {
+        List<CloudEvent> events = parser.parse(headers("Content-Type", EventParser.BATCH), Buffer.buffer("[{" + BASE
+                + ",\"datacontenttype\":\"application/vnd.api+json\",\"data\":{\"a\":1}},{" + BASE
+                + ",\"datacontenttype\":\"Application/Merge-Patch+JSON; charset=utf-8\",\"data\":\"s\"},{" + BASE
+                + ",\"datacontenttype\":\"text/plain\",\"data\":\"s\"}]"));
+        assertThat(events).extracting(e -> new String(e.getData().toBytes(), StandardCharsets.UTF_8))
+                .containsExactly("{\"a\":1}", "\"s\"", "s");
+    }
+
+    /** Bodies that are not UTF-8 (RFC 8259 8.1), including sequences Jackson's string skipping would let by. */
+    static Stream<Arguments> notUtf8() {
+        return Stream.of(
+                row("overlong NUL", new byte[] {(byte) 0xC0, (byte) 0x80}, "not valid UTF-8"),
+                row("overlong in an object", new byte[] {(byte) 0xC1, (byte) 0xBF}, "not valid UTF-8"),
+                row("encoded surrogate", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "not valid UTF-8"),
+                row("above U+10FFFF", new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, "not valid UTF-8"),
+                row("truncated", new byte[] {(byte) 0xE2, (byte) 0x82}, "not valid UTF-8"),
+                row("bad continuation", new byte[] {(byte) 0xC3, 0x28}, "not valid UTF-8"),
+                row("NUL", new byte[] {0}, "NUL byte"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notUtf8")
+    void aBodyThatIsNotUtf8IsRefused(String what, byte[] inData, String detail) {
+        byte[] prefix = ("[{" + BASE + ",\"data\":{\"k\":\"a").getBytes(StandardCharsets.UTF_8);
+        byte[] suffix = "\"}}]".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[prefix.length + inData.length + suffix.length];
+        System.arraycopy(prefix, 0, body, 0, prefix.length);
+        System.arraycopy(inData, 0, body, prefix.length, inData.length);
+        System.arraycopy(suffix, 0, body, prefix.length + inData.length, suffix.length);
+        HttpProblem problem = refused(() -> parser.parse(headers("Content-Type", EventParser.BATCH), Buffer.buffer(body)));
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.getMessage()).contains(detail);
+    }
+
+    @Test
+    void aUtf16BodyIsRefusedNotMisread() {
+        byte[] utf16 = ("{" + BASE + "}").getBytes(StandardCharsets.UTF_16BE);
+        HttpProblem problem = refused(() -> parser.parse(headers("Content-Type", EventParser.STRUCTURED),
+                Buffer.buffer(utf16)));
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.getMessage()).contains("NUL byte");
+        byte[] withBom = ("\uFEFF{" + BASE + "}").getBytes(StandardCharsets.UTF_16LE);
+        assertThat(refused(() -> parser.parse(headers("Content-Type", EventParser.STRUCTURED), Buffer.buffer(withBom)))
+                .status()).isEqualTo(400);
+        // Valid multi-byte UTF-8 passes, byte for byte.
+        String data = "{\"k\":\"é € 😀\"}";
+        CloudEvent event = parser.parse(headers("Content-Type", EventParser.STRUCTURED),
+                Buffer.buffer("{" + BASE + ",\"data\":" + data + "}")).get(0);
+        assertThat(event.getData().toBytes()).isEqualTo(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aDataStringThatIsNotUtf8IsRefused() {
         byte[] prefix = ("[{" + BASE + ",\"data\":\"a").getBytes(StandardCharsets.UTF_8);
         byte[] body = java.util.Arrays.copyOf(prefix, prefix.length + 6);
         System.arraycopy(new byte[] {(byte) 0xC3, 0x28, 'b', '"', '}', ']'}, 0, body, prefix.length, 6);
         HttpProblem problem = refused(() -> parser.parse(headers("Content-Type", EventParser.BATCH), Buffer.buffer(body)));
-        assertThat(problem.getMessage()).contains("not valid JSON");
+        assertThat(problem.getMessage()).contains("not valid UTF-8 at byte");
     }
 
     @Test
