@@ -114,7 +114,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
         SpecCheck.Checked<dev.surge.core.resource.Function> checked = SpecCheck.function(function);
         if (!checked.valid()) {
-            return status(function, checked.problem(), deployment, null, null, now);
+            return status(function, checked.problem(), deployment, null, null, null, now);
         }
         dev.surge.core.resource.Function core = checked.resource();
         ScalingPolicy policy = core.scaling();
@@ -122,11 +122,14 @@ public final class FunctionReconciler implements Reconciler<Function> {
 
         ResourceID id = ResourceID.fromResource(function);
         Integer replicas = deployment == null ? null : replicas(deployment);
-        ReplicaDecision.Memory memory = memories.computeIfAbsent(id,
-                k -> ReplicaDecision.Memory.first(replicas == null ? 0 : replicas, now));
+        Optional<FunctionStatus> recorded = Optional.ofNullable(function.getStatus());
+        Instant lastScale = recorded.map(FunctionStatus::getLastScaleTime).map(FunctionReconciler::time).orElse(null);
+        // none in memory: this operator just became leader (or restarted); the last one's status says where it was
+        ReplicaDecision.Memory memory = memories.computeIfAbsent(id, k -> ReplicaDecision.Memory.restore(
+                replicas == null ? 0 : replicas, recorded.map(FunctionStatus::getLag).orElse(null),
+                recorded.map(FunctionStatus::getLastActiveTime).map(FunctionReconciler::time).orElse(null),
+                lastScale, now));
         Instant activation = ActivationRequest.of(function).orElse(null);
-        Instant lastScale = Optional.ofNullable(function.getStatus()).map(FunctionStatus::getLastScaleTime)
-                .map(Instant::parse).orElse(null);
         ReplicaDecision.Plan plan = ReplicaDecision.plan(memory, policy, replicas, activation, lastScale, now);
 
         ScalingDecision decision = null;
@@ -172,7 +175,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
                     .register(registry).increment();
         }
         Long lag = memory.polledAt() == null ? null : memory.backlog();
-        return status(function, readiness(deployment), deployment, lag, scaled, now)
+        return status(function, readiness(deployment), deployment, lag, memory.history().lastActive(), scaled, now)
                 .rescheduleAfter(ReplicaDecision.untilNextPoll(memory, policy, clock.instant(), MIN_REQUEUE));
     }
 
@@ -247,7 +250,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
     }
 
     private UpdateControl<Function> status(Function function, Readiness readiness, Deployment deployment, Long lag,
-            ScalingDecision scaled, Instant now) {
+            Instant lastActive, ScalingDecision scaled, Instant now) {
         FunctionStatus before = function.getStatus() == null ? new FunctionStatus() : function.getStatus();
         FunctionStatus next = StatusValues.copy(before, FunctionStatus.class);
         next.setObservedGeneration(function.getMetadata().getGeneration());
@@ -259,6 +262,10 @@ public final class FunctionReconciler implements Reconciler<Function> {
         }
         if (lag != null) {
             next.setLag(lag);
+            if (lag == 0) {
+                // only while idle: it changes at every poll with work, and status.lag above 0 says enough then
+                next.setLastActiveTime(lastActive.toString());
+            }
         }
         if (scaled != null) {
             next.setLastScaleTime(now.toString());
@@ -272,6 +279,15 @@ public final class FunctionReconciler implements Reconciler<Function> {
         }
         function.setStatus(next);
         return UpdateControl.patchStatus(function);
+    }
+
+    /** A time of the status, or null when it is not one (the status is the operator's, but may be edited). */
+    private static Instant time(String value) {
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static int replicas(Deployment deployment) {
