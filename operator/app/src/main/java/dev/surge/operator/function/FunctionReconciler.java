@@ -12,6 +12,7 @@ import dev.surge.operator.status.Conditions;
 import dev.surge.operator.status.EventRecorder;
 import dev.surge.operator.status.Readiness;
 import dev.surge.operator.status.SpecCheck;
+import dev.surge.operator.status.StatusLag;
 import dev.surge.operator.status.StatusValues;
 import dev.surge.operator.workload.FunctionWorkload;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -76,6 +77,8 @@ public final class FunctionReconciler implements Reconciler<Function> {
      * Function otherwise.
      */
     private final Map<ResourceID, String> applied = new ConcurrentHashMap<>();
+    /** When this operator last wrote each Function's {@code status.lag} ({@link StatusLag}). */
+    private final Map<ResourceID, Instant> lagWritten = new ConcurrentHashMap<>();
 
     public FunctionReconciler(WorkloadApply workloads, MatchingBacklogs backlogs, EventRecorder events,
             MeterRegistry registry, Clock clock) {
@@ -175,7 +178,18 @@ public final class FunctionReconciler implements Reconciler<Function> {
                     .register(registry).increment();
         }
         Long lag = memory.polledAt() == null ? null : memory.backlog();
-        return status(function, readiness(deployment), deployment, lag, memory.history().lastActive(), scaled, now)
+        // written only while idle, i.e. with status.lag 0 (StatusLag always writes a change to or from 0): with
+        // work it would change at every poll, and a status.lag above 0 says enough then
+        Instant lastActive = lag != null && lag == 0 ? memory.history().lastActive() : null;
+        Long written = recorded.map(FunctionStatus::getLag).orElse(null);
+        if (lag != null && !lag.equals(written)) {
+            if (StatusLag.due(written, lagWritten.get(id), lag, now, policy)) {
+                lagWritten.put(id, now);
+            } else {
+                lag = null; // this change waits (the next polls come back to it)
+            }
+        }
+        return status(function, readiness(deployment), deployment, lag, lastActive, scaled, now)
                 .rescheduleAfter(ReplicaDecision.untilNextPoll(memory, policy, clock.instant(), MIN_REQUEUE));
     }
 
@@ -229,6 +243,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
             if (context.getPrimaryCache().get(id).isEmpty()) {
                 memories.remove(id);
                 applied.remove(id);
+                lagWritten.remove(id);
                 backlogs.forget(id);
             }
         }
@@ -249,6 +264,10 @@ public final class FunctionReconciler implements Reconciler<Function> {
                 + " Deployment " + name + " (kubectl describe deployment " + name + ")");
     }
 
+    /**
+     * @param lag        a new {@code status.lag}, or null to keep the one there
+     * @param lastActive a new {@code status.lastActiveTime}, or null to keep the one there
+     */
     private UpdateControl<Function> status(Function function, Readiness readiness, Deployment deployment, Long lag,
             Instant lastActive, ScalingDecision scaled, Instant now) {
         FunctionStatus before = function.getStatus() == null ? new FunctionStatus() : function.getStatus();
@@ -262,10 +281,9 @@ public final class FunctionReconciler implements Reconciler<Function> {
         }
         if (lag != null) {
             next.setLag(lag);
-            if (lag == 0) {
-                // only while idle: it changes at every poll with work, and status.lag above 0 says enough then
-                next.setLastActiveTime(lastActive.toString());
-            }
+        }
+        if (lastActive != null) {
+            next.setLastActiveTime(lastActive.toString());
         }
         if (scaled != null) {
             next.setLastScaleTime(now.toString());
