@@ -105,9 +105,16 @@ class ActivationOnKubernetesIT {
         dispatcherPort = freePort();
         for (String role : List.of("ingress", "dispatcher")) {
             int port = role.equals("ingress") ? ingressPort : dispatcherPort;
-            Process p = start(role, List.of("-jar", System.getProperty("surge.runtime.jar"), "up", "--resources",
+            List<String> args = new ArrayList<>();
+            // e.g. -Dsurge.kafka.client."fetch.max.wait.ms"=500, to see what the dispatcher's settings cost
+            String extra = System.getProperty("surge.activation." + role + "-jvm-options", "").trim();
+            if (!extra.isEmpty()) {
+                args.addAll(List.of(extra.split("\\s+")));
+            }
+            args.addAll(List.of("-jar", System.getProperty("surge.runtime.jar"), "up", "--resources",
                     "kubernetes", "--roles", role, "--port", String.valueOf(port), "--data-dir",
-                    DIR.resolve(role).toString(), "--kafka-bootstrap-servers", kafka.bootstrapServers()), Map.of());
+                    DIR.resolve(role).toString(), "--kafka-bootstrap-servers", kafka.bootstrapServers()));
+            Process p = start(role, args, Map.of());
             awaitReady(role, p, port);
         }
     }
