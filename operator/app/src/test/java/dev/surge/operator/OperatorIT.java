@@ -487,9 +487,16 @@ class OperatorIT {
                 micros.stream().map(m -> String.format(java.util.Locale.ROOT, "%.1f", m / 1000.0)).toList());
     }
 
-    /** What a dispatcher holding an event for the Function writes (runtime/app's FunctionActivations). */
+    /**
+     * What a dispatcher holding an event for the Function writes (runtime/app's FunctionActivations): one merge
+     * patch, no read before it (a resource that only names the Function, rather than withName, which GETs first).
+     */
     static void requestActivation(String ns, String function, Instant at) {
-        admin.resources(Function.class).inNamespace(ns).withName(function).patch(
+        Function target = new Function();
+        target.getMetadata().setNamespace(ns);
+        target.getMetadata().setName(function);
+        target.setStatus(null);
+        admin.resources(Function.class).resource(target).patch(
                 PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
                         + ActivationRequest.ANNOTATION + "\":\"" + at + "\"}}}");
     }

@@ -21,6 +21,10 @@ public class FunctionStatus extends SurgeStatus {
     @JsonPropertyDescription("Why the scaler last changed the replicas")
     private String lastScaleReason;
 
+    @JsonPropertyDescription("When the scaler last saw work for the function (a matching backlog or an activation"
+            + " request), RFC 3339; written while lag is 0, so that a new operator leader counts the cooldown from it")
+    private String lastActiveTime;
+
     public Integer getReplicas() {
         return replicas;
     }
@@ -59,5 +63,13 @@ public class FunctionStatus extends SurgeStatus {
 
     public void setLastScaleReason(String lastScaleReason) {
         this.lastScaleReason = lastScaleReason;
+    }
+
+    public String getLastActiveTime() {
+        return lastActiveTime;
+    }
+
+    public void setLastActiveTime(String lastActiveTime) {
+        this.lastActiveTime = lastActiveTime;
     }
 }

@@ -12,6 +12,7 @@ import dev.surge.operator.status.Conditions;
 import dev.surge.operator.status.EventRecorder;
 import dev.surge.operator.status.Readiness;
 import dev.surge.operator.status.SpecCheck;
+import dev.surge.operator.status.StatusLag;
 import dev.surge.operator.status.StatusValues;
 import dev.surge.operator.workload.FunctionWorkload;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -76,6 +77,8 @@ public final class FunctionReconciler implements Reconciler<Function> {
      * Function otherwise.
      */
     private final Map<ResourceID, String> applied = new ConcurrentHashMap<>();
+    /** When this operator last wrote each Function's {@code status.lag} ({@link StatusLag}). */
+    private final Map<ResourceID, Instant> lagWritten = new ConcurrentHashMap<>();
 
     public FunctionReconciler(WorkloadApply workloads, MatchingBacklogs backlogs, EventRecorder events,
             MeterRegistry registry, Clock clock) {
@@ -114,7 +117,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
         SpecCheck.Checked<dev.surge.core.resource.Function> checked = SpecCheck.function(function);
         if (!checked.valid()) {
-            return status(function, checked.problem(), deployment, null, null, now);
+            return status(function, checked.problem(), deployment, null, null, null, now);
         }
         dev.surge.core.resource.Function core = checked.resource();
         ScalingPolicy policy = core.scaling();
@@ -122,11 +125,14 @@ public final class FunctionReconciler implements Reconciler<Function> {
 
         ResourceID id = ResourceID.fromResource(function);
         Integer replicas = deployment == null ? null : replicas(deployment);
-        ReplicaDecision.Memory memory = memories.computeIfAbsent(id,
-                k -> ReplicaDecision.Memory.first(replicas == null ? 0 : replicas, now));
+        Optional<FunctionStatus> recorded = Optional.ofNullable(function.getStatus());
+        Instant lastScale = recorded.map(FunctionStatus::getLastScaleTime).map(FunctionReconciler::time).orElse(null);
+        // none in memory: this operator just became leader (or restarted); the last one's status says where it was
+        ReplicaDecision.Memory memory = memories.computeIfAbsent(id, k -> ReplicaDecision.Memory.restore(
+                replicas == null ? 0 : replicas, recorded.map(FunctionStatus::getLag).orElse(null),
+                recorded.map(FunctionStatus::getLastActiveTime).map(FunctionReconciler::time).orElse(null),
+                lastScale, now));
         Instant activation = ActivationRequest.of(function).orElse(null);
-        Instant lastScale = Optional.ofNullable(function.getStatus()).map(FunctionStatus::getLastScaleTime)
-                .map(Instant::parse).orElse(null);
         ReplicaDecision.Plan plan = ReplicaDecision.plan(memory, policy, replicas, activation, lastScale, now);
 
         ScalingDecision decision = null;
@@ -172,7 +178,18 @@ public final class FunctionReconciler implements Reconciler<Function> {
                     .register(registry).increment();
         }
         Long lag = memory.polledAt() == null ? null : memory.backlog();
-        return status(function, readiness(deployment), deployment, lag, scaled, now)
+        // written only while idle, i.e. with status.lag 0 (StatusLag always writes a change to or from 0): with
+        // work it would change at every poll, and a status.lag above 0 says enough then
+        Instant lastActive = lag != null && lag == 0 ? memory.history().lastActive() : null;
+        Long written = recorded.map(FunctionStatus::getLag).orElse(null);
+        if (lag != null && !lag.equals(written)) {
+            if (StatusLag.due(written, lagWritten.get(id), lag, now, policy)) {
+                lagWritten.put(id, now);
+            } else {
+                lag = null; // this change waits (the next polls come back to it)
+            }
+        }
+        return status(function, readiness(deployment), deployment, lag, lastActive, scaled, now)
                 .rescheduleAfter(ReplicaDecision.untilNextPoll(memory, policy, clock.instant(), MIN_REQUEUE));
     }
 
@@ -226,6 +243,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
             if (context.getPrimaryCache().get(id).isEmpty()) {
                 memories.remove(id);
                 applied.remove(id);
+                lagWritten.remove(id);
                 backlogs.forget(id);
             }
         }
@@ -246,8 +264,12 @@ public final class FunctionReconciler implements Reconciler<Function> {
                 + " Deployment " + name + " (kubectl describe deployment " + name + ")");
     }
 
+    /**
+     * @param lag        a new {@code status.lag}, or null to keep the one there
+     * @param lastActive a new {@code status.lastActiveTime}, or null to keep the one there
+     */
     private UpdateControl<Function> status(Function function, Readiness readiness, Deployment deployment, Long lag,
-            ScalingDecision scaled, Instant now) {
+            Instant lastActive, ScalingDecision scaled, Instant now) {
         FunctionStatus before = function.getStatus() == null ? new FunctionStatus() : function.getStatus();
         FunctionStatus next = StatusValues.copy(before, FunctionStatus.class);
         next.setObservedGeneration(function.getMetadata().getGeneration());
@@ -259,6 +281,9 @@ public final class FunctionReconciler implements Reconciler<Function> {
         }
         if (lag != null) {
             next.setLag(lag);
+        }
+        if (lastActive != null) {
+            next.setLastActiveTime(lastActive.toString());
         }
         if (scaled != null) {
             next.setLastScaleTime(now.toString());
@@ -272,6 +297,15 @@ public final class FunctionReconciler implements Reconciler<Function> {
         }
         function.setStatus(next);
         return UpdateControl.patchStatus(function);
+    }
+
+    /** A time of the status, or null when it is not one (the status is the operator's, but may be edited). */
+    private static Instant time(String value) {
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static int replicas(Deployment deployment) {

@@ -21,8 +21,8 @@ public final class ReplicaDecision {
     }
 
     /**
-     * What the scaler remembers of one Function between reconciles (in memory: a new leader starts afresh, counting
-     * every Function as active when first seen, so it never scales to zero before a full cooldown).
+     * What the scaler remembers of one Function between reconciles, in memory; a new leader (or a restart) rebuilds
+     * it from the Function's status with {@link #restore}.
      *
      * @param history           the shared policy's history
      * @param backlog           the matching backlog last read
@@ -37,6 +37,40 @@ public final class ReplicaDecision {
         /** A Function seen for the first time, running {@code replicas}. */
         public static Memory first(int replicas, Instant now) {
             return new Memory(ScalingHistory.start(replicas, now), 0, null, null);
+        }
+
+        /**
+         * The memory of a Function this operator has none of (it just became leader, or restarted), rebuilt from
+         * what the scaler before it wrote in the Function's status, so a leader change neither restarts the
+         * cooldown nor forgets the last scale:
+         * <ul>
+         * <li>last active: {@code lastActiveTime} when {@code status.lag} is 0 (the two are written together, so an
+         * activation at zero, which is work with no backlog, is in it); now while the lag is above 0 or either is
+         * unknown (work may be waiting). Never later than now. A status patch the last leader did not get to write
+         * is covered by the Deployment's replicas (taken as they are) and the activation annotation (still
+         * pending).
+         * <li>last scale: {@code lastScaleTime}, which opens the stabilization window with the replicas running
+         * ({@link ScalingHistory#restore}).
+         * <li>backlog: {@code status.lag} (what an activation at zero decides on before the first poll); the first
+         * reconcile polls.
+         * </ul>
+         *
+         * @param replicas       the Deployment's replicas
+         * @param lag            {@code status.lag}, or null
+         * @param lastActiveTime {@code status.lastActiveTime}, or null
+         * @param lastScaleTime  {@code status.lastScaleTime}, or null
+         */
+        public static Memory restore(int replicas, Long lag, Instant lastActiveTime, Instant lastScaleTime,
+                Instant now) {
+            Instant lastActive = lag != null && lag == 0 && lastActiveTime != null ? notAfter(lastActiveTime, now) : now;
+            Instant lastScaled = lastScaleTime == null ? null : notAfter(lastScaleTime, now);
+            return new Memory(ScalingHistory.restore(replicas, lastActive, lastScaled), lag == null ? 0 : lag, null,
+                    null);
+        }
+
+        /** Another clock's time, never in this one's future (which would stretch a cooldown). */
+        private static Instant notAfter(Instant t, Instant now) {
+            return t.isAfter(now) ? now : t;
         }
     }
 

@@ -10,6 +10,7 @@ import dev.surge.operator.status.Conditions;
 import dev.surge.operator.status.EventRecorder;
 import dev.surge.operator.status.Readiness;
 import dev.surge.operator.status.SpecCheck;
+import dev.surge.operator.status.StatusLag;
 import dev.surge.operator.status.StatusValues;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -22,7 +23,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -38,7 +44,7 @@ import java.util.stream.Collectors;
  *
  * <p>{@code status.lag} is the Trigger's matching backlog as its Function's scaler last read it
  * ({@link MatchingBacklogs}, every {@code pollingInterval} of that Function): Kafka is asked once, and a change
- * reconciles the Trigger through an inbound event source. A Trigger that targets a URI has no scaler: it reads its own
+ * reconciles the Trigger through an inbound event source; it is written by {@link StatusLag}'s rule. A Trigger that targets a URI has no scaler: it reads its own
  * backlog every {@link #URI_LAG_INTERVAL}.
  */
 public final class TriggerReconciler implements Reconciler<Trigger> {
@@ -47,11 +53,13 @@ public final class TriggerReconciler implements Reconciler<Trigger> {
     private static final String FUNCTIONS = "functions";
     private static final String LAG = "lag";
     /** How often a Trigger to a URI reads its own backlog for {@code status.lag}. */
-    public static final java.time.Duration URI_LAG_INTERVAL = java.time.Duration.ofSeconds(10);
+    public static final Duration URI_LAG_INTERVAL = Duration.ofSeconds(10);
 
     private final MatchingBacklogs backlogs;
     private final EventRecorder events;
     private final Clock clock;
+    /** When this operator last wrote each Trigger's {@code status.lag} ({@link StatusLag}). */
+    private final Map<ResourceID, Instant> lagWritten = new ConcurrentHashMap<>();
 
     public TriggerReconciler(MatchingBacklogs backlogs, EventRecorder events, Clock clock) {
         this.backlogs = backlogs;
@@ -108,13 +116,22 @@ public final class TriggerReconciler implements Reconciler<Trigger> {
         TriggerStatus next = StatusValues.copy(before, TriggerStatus.class);
         Long generation = trigger.getMetadata().getGeneration();
         next.setObservedGeneration(generation);
-        next.setConditions(Conditions.withReady(before.getConditions(), readiness, generation, clock.instant()));
+        Instant now = clock.instant();
+        next.setConditions(Conditions.withReady(before.getConditions(), readiness, generation, now));
         next.setConsumerGroup(KafkaNames.triggerGroup(namespace, trigger.getMetadata().getName()));
         boolean toUri = checked.valid() && checked.resource().function() == null;
-        if (toUri) {
-            backlogs.readAlone(checked.resource()).ifPresent(next::setLag);
-        } else {
-            backlogs.of(ResourceID.fromResource(trigger)).ifPresent(next::setLag);
+        ResourceID id = ResourceID.fromResource(trigger);
+        Optional<Long> read = toUri ? backlogs.readAlone(checked.resource()) : backlogs.of(id);
+        Duration lagWaits = null;
+        if (read.isPresent() && !read.get().equals(before.getLag())) {
+            if (StatusLag.due(before.getLag(), lagWritten.get(id), read.get(), now, null)) {
+                next.setLag(read.get());
+                lagWritten.put(id, now);
+                lagWritten.keySet().removeIf(t -> context.getPrimaryCache().get(t).isEmpty()); // deleted Triggers
+            } else {
+                // no other event may come for this value: come back when it is due
+                lagWaits = StatusLag.untilDue(lagWritten.get(id), now);
+            }
         }
         if (Conditions.changes(before, readiness)) {
             events.readiness(trigger, readiness);
@@ -127,7 +144,11 @@ public final class TriggerReconciler implements Reconciler<Trigger> {
             control = UpdateControl.patchStatus(trigger);
         }
         // a Trigger to a URI has no scaler reading its backlog: it reads it itself, less often
-        return toUri ? control.rescheduleAfter(URI_LAG_INTERVAL) : control;
+        Duration again = toUri ? URI_LAG_INTERVAL : null;
+        if (lagWaits != null && (again == null || lagWaits.compareTo(again) < 0)) {
+            again = lagWaits;
+        }
+        return again == null ? control : control.rescheduleAfter(again);
     }
 
     @SuppressWarnings("unchecked")

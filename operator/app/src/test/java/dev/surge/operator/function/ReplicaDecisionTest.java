@@ -117,4 +117,52 @@ class ReplicaDecisionTest {
         assertThat(out.result().decision().replicas()).isEqualTo(2);
         assertThat(out.result().decision().reason()).contains("capped at partitions 2");
     }
+
+    @Test
+    void aNewLeaderGoesOnWithTheCooldownFromTheStatusTheLastOneWrote() {
+        // the last leader: 500 → 4 replicas at T0+1 s; drained at T0+2 s → cooling down to 1; it writes status.lag 0
+        // and lastActiveTime (the last poll with work) with that decision, then stops
+        var up = poll(poll(ReplicaDecision.Memory.first(0, T0), POLICY, 0, 0, T0).memory(), POLICY, 0, 500,
+                T0.plusSeconds(1));
+        var idle = poll(up.memory(), POLICY, 4, 0, T0.plusSeconds(2));
+        Instant lastActiveTime = idle.memory().history().lastActive();
+        assertThat(lastActiveTime).isEqualTo(T0.plusSeconds(1));
+
+        // the new leader's first reconcile, at T0+3 s: the cooldown (2 s) since T0+1 s is over, as it would be for
+        // the last leader; before, a new leader counted the Function active at T0+3 s and waited until T0+5 s
+        var restored = ReplicaDecision.Memory.restore(1, 0L, lastActiveTime, T0.plusSeconds(2), T0.plusSeconds(3));
+        var plan = ReplicaDecision.plan(restored, POLICY, 1, null, T0.plusSeconds(2), T0.plusSeconds(3));
+        assertThat(plan.poll()).isTrue();
+        var zero = poll(restored, POLICY, 1, 0, T0.plusSeconds(3));
+        assertThat(zero.result().decision()).isEqualTo(new ScalingDecision(0, 1,
+                "scale to zero: idle for 2000 ms ≥ cooldownPeriod PT2S"));
+    }
+
+    @Test
+    void aNewLeaderCountsAFunctionWithWorkOrWithoutARecordAsActiveNow() {
+        Instant now = T0.plusSeconds(60);
+        // status.lag above 0: work was waiting when the last leader wrote; lastActiveTime is from an earlier idle time
+        var busy = ReplicaDecision.Memory.restore(1, 20L, T0, T0, now);
+        assertThat(busy.history().lastActive()).isEqualTo(now);
+        assertThat(busy.backlog()).isEqualTo(20);
+        assertThat(poll(busy, POLICY, 1, 0, now.plusSeconds(1)).result().decision().reason())
+                .startsWith("cooling down");
+        // no status yet, or one written before lastActiveTime existed: as a Function seen for the first time
+        assertThat(ReplicaDecision.Memory.restore(1, null, null, null, now).history().lastActive()).isEqualTo(now);
+        assertThat(ReplicaDecision.Memory.restore(1, 0L, null, T0, now).history().lastActive()).isEqualTo(now);
+        // another clock's future is now
+        assertThat(ReplicaDecision.Memory.restore(1, 0L, now.plusSeconds(5), null, now).history().lastActive())
+                .isEqualTo(now);
+    }
+
+    @Test
+    void aNewLeaderHoldsTheLastScaleForTheStabilizationWindow() {
+        ScalingPolicy window30 = new ScalingPolicy(0, 5, 10, 0, Duration.ofSeconds(30), Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+        // the last leader scaled to 5 at T0 (lag 50); the new leader reads a lag of 10 at T0+10 s
+        var restored = ReplicaDecision.Memory.restore(5, 50L, null, T0, T0.plusSeconds(10));
+        assertThat(restored.history().lastScaled()).isEqualTo(T0);
+        assertThat(poll(restored, window30, 5, 10, T0.plusSeconds(10)).result().decision().replicas()).isEqualTo(5);
+        assertThat(poll(restored, window30, 5, 10, T0.plusSeconds(31)).result().decision().replicas()).isEqualTo(1);
+    }
 }

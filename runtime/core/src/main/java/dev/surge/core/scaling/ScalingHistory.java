@@ -31,6 +31,21 @@ public final class ScalingHistory {
         return new ScalingHistory(replicas, now, null, new ArrayDeque<>());
     }
 
+    /**
+     * A history rebuilt from what an earlier scaler recorded (the operator's new leader, from a Function's status):
+     * {@code replicas} running, last active at {@code lastActive}, last scaled at {@code lastScaled} (or null). A
+     * scale at {@code lastScaled} means the policy then recommended at least {@code replicas}, so that
+     * recommendation opens the stabilization window: a scale-down waits for the window, as it would have under the
+     * scaler that made it.
+     */
+    public static ScalingHistory restore(int replicas, Instant lastActive, Instant lastScaled) {
+        Deque<Recommendation> recent = new ArrayDeque<>();
+        if (lastScaled != null) {
+            recent.add(new Recommendation(lastScaled, replicas));
+        }
+        return new ScalingHistory(replicas, lastActive, lastScaled, recent);
+    }
+
     public int replicas() {
         return replicas;
     }

@@ -132,4 +132,21 @@ class ScalerTest {
         s.history = s.history.withReplicas(1);       // two processes crashed
         assertThat(s.poll(150)).isEqualTo(3);
     }
+
+    @Test
+    void aRestoredHistoryCountsTheCooldownFromItsLastActivityAndHoldsItsLastScaleForTheWindow() {
+        // what an earlier scaler recorded: 3 replicas since a scale at T0, last active at T0+1 s
+        ScalingHistory restored = ScalingHistory.restore(3, T0.plusSeconds(1), T0);
+        assertThat(restored.lastScaled()).isEqualTo(T0);
+
+        var hold = Scaler.decide(LagSnapshot.of(50), POLICY, restored, T0.plusSeconds(4));
+        assertThat(hold.decision().replicas()).as("within the stabilization window of the scale").isEqualTo(3);
+        var down = Scaler.decide(LagSnapshot.of(50), POLICY, restored, T0.plusSeconds(6));
+        assertThat(down.decision().replicas()).isEqualTo(1);
+
+        var zero = Scaler.decide(LagSnapshot.of(0), POLICY, ScalingHistory.restore(1, T0.plusSeconds(1), T0),
+                T0.plusSeconds(11));
+        assertThat(zero.decision().replicas()).isZero();
+        assertThat(zero.decision().reason()).isEqualTo("scale to zero: idle for 10000 ms ≥ cooldownPeriod PT10S");
+    }
 }
