@@ -14,6 +14,8 @@ import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.dispatch.TriggerDispatcher;
 import dev.surge.runtime.dispatch.VertxEventSender;
 import dev.surge.runtime.ingress.BrokerView;
+import dev.surge.runtime.ingress.EventLimits;
+import dev.surge.runtime.ingress.EventParser;
 import dev.surge.runtime.kafka.KafkaCluster;
 import dev.surge.runtime.local.FunctionSupervisor;
 import dev.surge.backlog.KafkaBacklogReader;
@@ -104,7 +106,7 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
         Reconciler.Triggers triggersPort = null;
         if (roles.contains(Role.DISPATCHER)) {
             String instanceId = config.instanceId().orElseGet(SurgeRuntime::hostName);
-            sender = new VertxEventSender(vertx);
+            sender = new VertxEventSender(vertx, new EventParser(EventLimits.of(config.ingress())));
             FunctionEndpoints endpoints = kubernetes != null ? kubernetes.endpoints()
                     : functions != null ? functions : FunctionEndpoints.NONE;
             triggersPort = trigger -> {

@@ -137,7 +137,9 @@ final class Attempts {
         if (ar.succeeded()) {
             DeliveryResult result = ar.result();
             d.lastAnswer = result;
-            if (result.isSuccess()) {
+            if (result.isSuccess() && result.invalidReply() != null) {
+                outcome = new Outcome.InvalidReply(result.invalidReply());
+            } else if (result.isSuccess()) {
                 meters.delivered.increment();
                 if (result.reply() != null) {
                     publishReply(d, result.reply());
@@ -145,8 +147,9 @@ final class Attempts {
                     engine.finished(d);
                 }
                 return;
+            } else {
+                outcome = new Outcome.Answered(result.status(), result.retryAfter());
             }
-            outcome = new Outcome.Answered(result.status(), result.retryAfter());
         } else {
             d.lastAnswer = null;
             Throwable cause = ar.cause();

@@ -11,8 +11,14 @@ import java.util.Optional;
  * @param reply      the CloudEvent carried by a 2xx answer, or null
  * @param bodyStart  the first bytes of the answer's body, for logs and dead letters
  * @param retryAfter the answer's {@code Retry-After}, when it had one
+ * @param invalidReply why a 2xx answer's reply event was refused (the ingress's rules), or null
  */
-public record DeliveryResult(int status, CloudEvent reply, byte[] bodyStart, Optional<Duration> retryAfter) {
+public record DeliveryResult(int status, CloudEvent reply, byte[] bodyStart, Optional<Duration> retryAfter,
+        String invalidReply) {
+    public DeliveryResult(int status, CloudEvent reply, byte[] bodyStart, Optional<Duration> retryAfter) {
+        this(status, reply, bodyStart, retryAfter, null);
+    }
+
     public boolean isSuccess() {
         return status >= 200 && status < 300;
     }

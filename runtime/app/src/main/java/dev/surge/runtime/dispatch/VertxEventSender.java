@@ -1,8 +1,8 @@
 package dev.surge.runtime.dispatch;
 
+import dev.surge.runtime.http.HttpProblem;
+import dev.surge.runtime.ingress.EventParser;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.http.vertx.VertxMessageFactory;
-import io.cloudevents.rw.CloudEventRWException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -27,7 +28,14 @@ public final class VertxEventSender implements EventSender {
     private static final int BODY_START = 1024;
     private final HttpClient client;
 
-    public VertxEventSender(Vertx vertx) {
+    private final EventParser replies;
+
+    /**
+     * @param replies reads the reply events of functions with the ingress's rules and limits: a reply goes to the
+     *                broker as an accepted event does, so it must pass the same door
+     */
+    public VertxEventSender(Vertx vertx, EventParser replies) {
+        this.replies = replies;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(256));
     }
@@ -48,20 +56,25 @@ public final class VertxEventSender implements EventSender {
                 .compose(response -> response.body().map(body -> result(response, body)));
     }
 
-    private static DeliveryResult result(HttpClientResponse response, Buffer body) {
+    private DeliveryResult result(HttpClientResponse response, Buffer body) {
         byte[] start = body == null ? new byte[0] : body.getBytes(0, Math.min(body.length(), BODY_START));
         CloudEvent reply = null;
         int status = response.statusCode();
         MultiMap headers = response.headers();
+        String invalid = null;
         if (status >= 200 && status < 300 && carriesEvent(headers)) {
             try {
-                reply = VertxMessageFactory.createReader(headers, body).toEvent();
-            } catch (CloudEventRWException | IllegalStateException e) {
-                LOG.warnf("ignoring a reply from %s: not a valid CloudEvent (%s)", headers.get("ce-source"),
-                        e.getMessage());
+                List<CloudEvent> events = replies.parse(headers, body == null ? Buffer.buffer() : body);
+                if (events.size() == 1) {
+                    reply = events.get(0);
+                } else {
+                    invalid = "a reply is one event, not a batch of " + events.size();
+                }
+            } catch (HttpProblem e) {
+                invalid = e.getMessage();
             }
         }
-        return new DeliveryResult(status, reply, start, retryAfter(headers.get("Retry-After")));
+        return new DeliveryResult(status, reply, start, retryAfter(headers.get("Retry-After")), invalid);
     }
 
     private static boolean carriesEvent(MultiMap headers) {

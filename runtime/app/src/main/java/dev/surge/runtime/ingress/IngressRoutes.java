@@ -63,9 +63,7 @@ public class IngressRoutes {
 
     @PostConstruct
     void init() {
-        SurgeConfig.Ingress ingress = config.ingress();
-        parser = new EventParser(new EventLimits(ingress.maxAttributes(), ingress.maxAttributeBytes(),
-                ingress.maxHeaderBytes()));
+        parser = new EventParser(EventLimits.of(config.ingress()));
     }
 
     void routes(@Observes Router router) {

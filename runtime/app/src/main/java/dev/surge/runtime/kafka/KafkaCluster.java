@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -141,7 +142,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     private void grow(String topic, int partitions) throws InterruptedException {
         try {
-            int now = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            int now = partitionsOf(topic);
             if (partitions > now) {
                 admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all().get();
                 LOG.infof("topic %s grown from %d to %d partitions", topic, now, partitions);
@@ -152,6 +153,24 @@ public final class KafkaCluster implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot check the partitions of topic " + topic + ": "
                     + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * The partition count of a topic that exists. Another process (a second runtime, the operator) may have just
+     * created it: then the broker answering may not know it yet, for a moment (seen in KubernetesModePackagedIT).
+     */
+    private int partitionsOf(String topic) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // metadata of a topic created elsewhere is on its way; no event to wait for
+            }
         }
     }
 

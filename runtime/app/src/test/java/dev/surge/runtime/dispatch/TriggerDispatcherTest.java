@@ -288,6 +288,28 @@ class TriggerDispatcherTest {
     }
 
     @Test
+    void aReplyTheIngressWouldRefuseIsAFailedAttemptRetriedThenDeadLettered() {
+        sender.script = e -> Future.succeededFuture(e.getId().equals("bad-reply")
+                ? new DeliveryResult(200, null, new byte[0], Optional.empty(),
+                        "attribute 'myext' contains a control character (U+000B)")
+                : TestingSender.OK);
+        TestingConsumer consumer = consumer(List.of(record(P0, 0, event("bad-reply", "want.order")),
+                record(P0, 1, event("next", "want.order"))));
+        TriggerDispatcher d = start(trigger(WANTED, FAST), () -> consumer);
+
+        ProducerRecord<String, byte[]> dead = await().atMost(Duration.ofSeconds(10))
+                .until(() -> deadLetter("bad-reply"), r -> r != null);
+        assertThat(header(dead, "ce_surgeerrorreason"))
+                .isEqualTo("answered with an invalid reply (attribute 'myext' contains a control character (U+000B))"
+                        + " after 3 attempts");
+        assertThat(header(dead, "ce_surgeerrorcode")).isEqualTo("200");
+        assertThat(sender.count(TARGET, "bad-reply")).isEqualTo(3);
+        assertThat(sender.count(TARGET, "next")).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset(consumer, P0) == 2);
+        assertThat(d.status().restarts()).isZero();
+    }
+
+    @Test
     void aDeadLetterToAUriSinkIsEncodedLikeADelivery() {
         sender.script = e -> Future.succeededFuture(e.getExtension("surgeerrorreason") == null
                 ? new DeliveryResult(400, null, "no".getBytes(StandardCharsets.UTF_8), Optional.empty())

@@ -45,6 +45,13 @@ public final class DeliveryPolicy {
          */
         record Unencodable(String reason) implements Outcome {
         }
+
+        /**
+         * The target answered 2xx with a reply that is not a valid CloudEvent by the ingress's rules: the reply
+         * cannot go to the broker, so the attempt failed; the function may answer well next time.
+         */
+        record InvalidReply(String reason) implements Outcome {
+        }
     }
 
     public sealed interface Decision {
@@ -114,6 +121,9 @@ public final class DeliveryPolicy {
         }
         if (outcome instanceof Outcome.Unencodable u) {
             return "cannot be encoded for HTTP (" + u.reason() + ")";
+        }
+        if (outcome instanceof Outcome.InvalidReply r) {
+            return "answered with an invalid reply (" + r.reason() + ")";
         }
         return "timed out";
     }
