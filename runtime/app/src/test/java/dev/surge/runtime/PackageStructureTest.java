@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runtime's packages form layers the next person can read one at a time: each feature package (ingress,
- * dispatch, local, kubernetes, resources, kafka, http) depends on others without cycles, and the root package
- * is the wiring (Main, SurgeRuntime, readiness) that no feature package reaches back into.
+ * dispatch, local, kubernetes, resources, kafka, http) depends on others without cycles, settings and roles
+ * (config) and meter names (metrics) are leaves they share, and the root package is the wiring (Main,
+ * SurgeRuntime, readiness) that no feature package reaches back into.
  */
 class PackageStructureTest {
     private static final JavaClasses RUNTIME = new ClassFileImporter()
