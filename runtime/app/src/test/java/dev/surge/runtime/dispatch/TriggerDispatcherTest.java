@@ -536,9 +536,11 @@ class TriggerDispatcherTest {
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("group.id", "surge.test.orders")
                 .containsEntry("group.instance.id", "surge-dispatcher-test-orders.pod_a_1")
-                // Tuning: Surge's where the user gave nothing, the user's where they did.
-                .containsEntry("fetch.min.bytes", 32 * 1024)
-                .containsEntry("fetch.max.wait.ms", 50);
+                // Tuning: Surge's where the user gave nothing, the user's where they did; Kafka's fetch defaults
+                // (an idle consumer long-polls) unless the user set them.
+                .containsEntry("max.poll.records", 1000)
+                .containsEntry("fetch.max.wait.ms", 50)
+                .doesNotContainKey("fetch.min.bytes");
     }
 
     // --- helpers
