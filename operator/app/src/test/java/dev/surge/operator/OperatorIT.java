@@ -208,6 +208,31 @@ class OperatorIT {
     }
 
     @Test
+    void whatAUserRemovesFromAFunctionIsRemovedFromItsDeployment() {
+        String ns = namespace("removals");
+        Function fn = function(ns, "trimmed", "ghcr.io/acme/trimmed:1.0", 0, 2);
+        fn.getSpec().setEnv(Map.of("GREETING", "Hello", "SECRET_TOKEN", "s3cr3t"));
+        create(fn);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> env(ns, "trimmed").contains("SECRET_TOKEN"));
+        awaitReady(Function.class, ns, "trimmed", "True");
+
+        Function edited = admin.resources(Function.class).inNamespace(ns).withName("trimmed").get();
+        edited.getSpec().setEnv(Map.of("GREETING", "Hello"));
+        admin.resource(edited).update();
+
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() ->
+                assertThat(env(ns, "trimmed")).contains("GREETING").doesNotContain("SECRET_TOKEN"));
+        // and the scaler still owns replicas: created at 0, still 0, not the API server's default of 1
+        assertThat(admin.apps().deployments().inNamespace(ns).withName("trimmed").get().getSpec().getReplicas()).isZero();
+    }
+
+    private static List<String> env(String ns, String name) {
+        Deployment d = admin.apps().deployments().inNamespace(ns).withName(name).get();
+        return d == null ? List.of() : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .map(io.fabric8.kubernetes.api.model.EnvVar::getName).toList();
+    }
+
+    @Test
     void anActivationRequestStartsAFunctionAtZeroWithoutWaitingForAPoll() {
         String ns = namespace("activation");
         // polled once when created, then not for an hour: only the activation request can start it

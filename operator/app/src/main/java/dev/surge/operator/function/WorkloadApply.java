@@ -47,11 +47,19 @@ public final class WorkloadApply {
      *
      * @return the object as the server has it after the write, or {@code actual} when nothing was written
      */
+    @SuppressWarnings("unchecked") // a Deployment in, a Deployment out
     public <R extends HasMetadata> R ensure(R actual, R desired, Context<?> context) {
         if (actual == null) {
-            // A conflict (created meanwhile, our cache behind) fails this reconcile; JOSDK retries it with the cache
-            // updated. Reading the object here instead would need the verb get, which nothing else needs.
-            return client.resource(desired).create();
+            // Created by server-side apply too, not by a POST: the fields of a POST belong to a manager of their own
+            // ("Update"), which later applies do not replace, so a field the user removed from the Function (an env
+            // var, a limit) would stay in the Deployment for good. No get needed.
+            R created = client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            if (created instanceof Deployment d && d.getSpec().getReplicas() != null) {
+                // The create carried the decided replicas; hand them to the scaler's manager at once, or the
+                // operator's next apply (which leaves replicas out) would remove them and the server would default 1.
+                return (R) scale(d, d.getSpec().getReplicas());
+            }
+            return created;
         }
         if (SSABasedGenericKubernetesResourceMatcher.<R>getInstance().matches(actual, desired, context)) {
             return actual;
