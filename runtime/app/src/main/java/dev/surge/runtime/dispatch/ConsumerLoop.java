@@ -240,7 +240,11 @@ final class ConsumerLoop {
             commitSync(assignedOnly(last));
         } finally {
             try {
-                consumer.close(CloseOptions.timeout(LAST_COMMIT));
+                // A static member (group.instance.id) does not leave its group on close by default: its partitions
+                // would wait for session.timeout.ms (45 s) before another dispatcher — the pod that replaces this
+                // one in a rollout has another name — could take them.
+                consumer.close(CloseOptions.timeout(LAST_COMMIT)
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             } catch (RuntimeException e) {
                 LOG.warnf("trigger %s/%s: closing the consumer: %s", trigger.namespace(), trigger.name(), e.toString());
             }

@@ -48,6 +48,32 @@ class SharedTriggerIT {
     }
 
     @Test
+    void anInstanceThatStopsHandsItsPartitionsOverAtOnce() throws Exception {
+        kafka = EmbeddedKafka.start(Path.of("target", "shared-trigger-it", "kafka-" + System.nanoTime()), 0);
+        Trigger trigger = TriggerDispatcherTest.trigger(e -> true, TriggerDispatcherTest.FAST);
+        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TriggerDispatcherTest.TOPIC, PARTITIONS, (short) 1))).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        var replies = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        for (String instance : List.of("pod-a", "pod-b")) {
+            TriggerDispatcher d = new TriggerDispatcher(trigger, instance, clients, replies, sender,
+                    FunctionEndpoints.NONE, new SimpleMeterRegistry(), vertx);
+            dispatchers.add(d);
+            d.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> dispatchers.stream()
+                .allMatch(d -> !d.status().assignedPartitions().isEmpty()));
+
+        dispatchers.get(0).close(); // a rollout: pod-a stops gracefully, its replacement has another name
+        // Timing is the point: a static member that stays in its group holds its partitions for the session
+        // timeout (45 s by default); one that leaves hands them over at the next rebalance.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                dispatchers.get(1).status().assignedPartitions()).hasSize(PARTITIONS));
+    }
+
+    @Test
     void twoInstancesShareATriggersPartitionsWithoutFencingEachOther() throws Exception {
         kafka = EmbeddedKafka.start(Path.of("target", "shared-trigger-it", "kafka-" + System.nanoTime()), 0);
         Trigger trigger = TriggerDispatcherTest.trigger(e -> true, TriggerDispatcherTest.FAST);
