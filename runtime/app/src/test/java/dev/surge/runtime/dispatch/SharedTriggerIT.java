@@ -47,8 +47,8 @@ class SharedTriggerIT {
         }
     }
 
-    @Test
-    void anInstanceThatStopsHandsItsPartitionsOverAtOnce() throws Exception {
+    /** A broker of its own with the trigger's topic, and dispatchers of one trigger in processes pod-a and pod-b. */
+    private void startTwoInstancesOfOneTrigger() throws Exception {
         kafka = EmbeddedKafka.start(Path.of("target", "shared-trigger-it", "kafka-" + System.nanoTime()), 0);
         Trigger trigger = TriggerDispatcherTest.trigger(e -> true, TriggerDispatcherTest.FAST);
         Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
@@ -63,6 +63,11 @@ class SharedTriggerIT {
             dispatchers.add(d);
             d.start();
         }
+    }
+
+    @Test
+    void anInstanceThatStopsHandsItsPartitionsOverAtOnce() throws Exception {
+        startTwoInstancesOfOneTrigger();
         await().atMost(Duration.ofSeconds(60)).until(() -> dispatchers.stream()
                 .allMatch(d -> !d.status().assignedPartitions().isEmpty()));
 
@@ -75,20 +80,7 @@ class SharedTriggerIT {
 
     @Test
     void twoInstancesShareATriggersPartitionsWithoutFencingEachOther() throws Exception {
-        kafka = EmbeddedKafka.start(Path.of("target", "shared-trigger-it", "kafka-" + System.nanoTime()), 0);
-        Trigger trigger = TriggerDispatcherTest.trigger(e -> true, TriggerDispatcherTest.FAST);
-        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(TriggerDispatcherTest.TOPIC, PARTITIONS, (short) 1))).all()
-                    .get(30, TimeUnit.SECONDS);
-        }
-        var replies = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
-        for (String instance : List.of("pod-a", "pod-b")) {
-            TriggerDispatcher d = new TriggerDispatcher(trigger, instance, clients, replies, sender,
-                    FunctionEndpoints.NONE, new SimpleMeterRegistry(), vertx);
-            dispatchers.add(d);
-            d.start();
-        }
+        startTwoInstancesOfOneTrigger();
         // Both members joined and split the partitions before the events come, so both have work.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             for (TriggerDispatcher d : dispatchers) {
