@@ -42,7 +42,7 @@ public class Main {
         }
     }
 
-    @Command(name = "validate", description = "Check a resource file and list what it declares.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a resource file and list what it declares.")
     static class Validate implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
         Path file;
@@ -59,7 +59,7 @@ public class Main {
         }
     }
 
-    @Command(name = "up", description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
             + " with no Kafka given, an embedded Kafka broker too (local mode).")
     static class Up implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
@@ -154,7 +154,7 @@ public class Main {
         }
     }
 
-    @Command(name = "aot-train", description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
+    @Command(name = "aot-train", mixinStandardHelpOptions = true, description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
             + " with the exact command line local mode uses; local mode then starts the function from it.")
     static class AotTrain implements Callable<Integer> {
         @Parameters(index = "0", description = "The function's built quarkus-app folder.")

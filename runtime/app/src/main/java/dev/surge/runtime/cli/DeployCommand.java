@@ -187,7 +187,8 @@ public class DeployCommand extends CliCommand {
         KubernetesClient client = null;
         try {
             client = clients.open(context, Duration.ofSeconds(5));
-            String version = client.getKubernetesVersion().getGitVersion();
+            var info = client.getKubernetesVersion();
+            String version = info.getGitVersion() != null ? info.getGitVersion() : info.getMajor() + "." + info.getMinor();
             progress("cluster " + client.getMasterUrl() + " answers (Kubernetes " + version + ")");
             return null;
         } catch (KubernetesClientException e) {
