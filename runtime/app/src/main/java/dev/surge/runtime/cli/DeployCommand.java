@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
                         + " service account), prints that exact helm command instead and exits with 5.",
                 "",
                 "Example:",
-                "  surge deploy greeter --namespace demo --values greeter-values.yaml --image ghcr.io/acme/greeter:1.0",
+                "  surge deploy greeter -n demo -f greeter.yaml --image ghcr.io/acme/greeter:1.0",
                 ""},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.HELP_OK + " (helm installed or upgraded the release)",
