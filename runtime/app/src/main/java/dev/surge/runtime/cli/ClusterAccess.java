@@ -19,7 +19,7 @@ final class ClusterAccess {
     }
 
     static final Clients DEFAULT = (context, timeout) -> {
-        Config config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
+        Config config = Config.autoConfigure(context); // null: the current context
         config.setConnectionTimeout((int) timeout.toMillis());
         config.setRequestTimeout((int) timeout.toMillis());
         config.setRequestRetryBackoffLimit(0);

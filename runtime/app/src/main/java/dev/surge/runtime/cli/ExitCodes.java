@@ -22,8 +22,6 @@ public final class ExitCodes {
     static final String HELP_OK = "0:done";
     static final String HELP_FAILED = "1:failed otherwise (an I/O error, an unexpected error)";
     static final String HELP_USAGE = "2:bad arguments";
-    static final String HELP_REFUSED = "3:Surge refused (a 4xx answer), or the named thing is not there";
-    static final String HELP_UNAVAILABLE = "4:Surge or the cluster not reachable, or a 5xx answer (retry later)";
 
     private ExitCodes() {
     }

@@ -18,8 +18,9 @@ final class LocalStatus {
     static StatusReport read(RuntimeEndpoint endpoint) {
         JsonNode brokers = endpoint.json("/brokers");
         JsonNode triggers = endpoint.json("/triggers");
-        JsonNode functions = endpoint.get("/functions").status() == 404 ? JsonNodeFactory.instance.arrayNode()
-                : endpoint.json("/functions");
+        RuntimeEndpoint.Answer answer = endpoint.get("/functions");
+        JsonNode functions = answer.status() == 404 ? JsonNodeFactory.instance.arrayNode()
+                : endpoint.json("/functions", answer);
         return of(endpoint.base().toString(), brokers, triggers, functions);
     }
 

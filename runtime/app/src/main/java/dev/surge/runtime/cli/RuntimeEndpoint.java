@@ -91,7 +91,11 @@ final class RuntimeEndpoint {
 
     /** {@code GET path} as JSON; an answer other than 2xx is a failure with its status's exit code and detail. */
     JsonNode json(String path) {
-        Answer a = get(path);
+        return json(path, get(path));
+    }
+
+    /** The answer {@code a} to {@code GET path} as JSON, as {@link #json(String)} reads it. */
+    JsonNode json(String path, Answer a) {
         if (a.status() / 100 != 2) {
             throw new CliFailure(ExitCodes.ofStatus(a.status()), "GET " + uri(path) + " answered " + a.statusLine()
                     + a.detail().map(d -> ": " + d).orElse(""));

@@ -165,7 +165,7 @@ public class SendCommand extends CliCommand {
             throw new ParameterException(spec.commandLine(), "--broker: " + endpoint.base() + " does not list its"
                     + " brokers (GET /brokers answered 404); name the broker with --broker NAMESPACE/NAME");
         }
-        JsonNode brokers = endpoint.json("/brokers");
+        JsonNode brokers = endpoint.json("/brokers", a);
         List<String> names = new ArrayList<>();
         brokers.forEach(b -> names.add(b.path("namespace").asText() + "/" + b.path("name").asText()));
         if (names.isEmpty()) {
