@@ -32,7 +32,7 @@ public class Main {
 
     @Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
             description = "Serverless event functions on Kafka.",
-            subcommands = {Up.class, Validate.class, AotTrain.class})
+            subcommands = {Up.class, Validate.class, AotTrain.class, dev.surge.runtime.cli.NewCommand.class})
     static class Surge implements Runnable {
         @Override
         public void run() {
