@@ -41,9 +41,9 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 created; 1 could not be done (the folder exists, the resource file is missing or would not
  * validate, Maven is missing or failed), nothing of it left behind; 2 a wrong command line (picocli's usage error).
  */
-@Command(name = "new", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "new", sortOptions = false,
         description = "Create a function: a Quarkus Funqy project from Surge's function template, ready to build"
-                + " (sh mvnw package) and to run locally (surge up NAME/surge.yaml).",
+                + " (./mvnw package) and to run locally (surge up NAME/surge.yaml).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the project was created (and added to the resource file)",
@@ -95,6 +95,9 @@ public class NewCommand implements Callable<Integer> {
     @Option(names = "--broker", paramLabel = "BROKER", defaultValue = "default",
             description = "With --add-to: the Trigger's broker, declared in FILE (default: ${DEFAULT-VALUE}).")
     String broker;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Option(names = "--maven", paramLabel = "COMMAND", description = "Maven to generate with (default: $SURGE_MAVEN,"
             + " else the Maven Wrapper of this Surge checkout, else mvn on the PATH).")
@@ -148,8 +151,9 @@ public class NewCommand implements Callable<Integer> {
             return 1;
         }
         out.printf("%nNext:%n");
-        out.printf("  cd %s && sh mvnw package    # build it and run its test%n", directory.resolve(name));
-        out.printf("  surge up %s%n", addTo != null ? addTo : directory.resolve(name).resolve("surge.yaml"));
+        Path shown = directory.resolve(name).normalize();
+        out.printf("  cd %s && ./mvnw package    # build it and run its test%n", shown);
+        out.printf("  surge up %s%n", addTo != null ? addTo : shown.resolve("surge.yaml"));
         return 0;
     }
 
@@ -221,7 +225,7 @@ public class NewCommand implements Callable<Integer> {
         String metadata = "default".equals(namespace) ? "{name: " + name + "}"
                 : "{name: " + name + ", namespace: " + namespace + "}";
         String added = "---\n"
-                + "# Added by 'surge new " + name + "': build the function with 'sh mvnw package' in its folder.\n"
+                + "# Added by 'surge new " + name + "': build the function with './mvnw package' in its folder.\n"
                 + "apiVersion: " + ResourceLoader.API_VERSION + "\n"
                 + "kind: Function\n"
                 + "metadata: " + metadata + "\n"

@@ -80,7 +80,7 @@ class NewCommandTest {
         assertThat(local.triggers()).singleElement().satisfies(t -> assertThat(t.function()).isEqualTo("order-audit"));
 
         assertThat(out.toString()).contains("Creating function order-audit in " + project, " done (",
-                "sh mvnw package", "surge up " + dir.resolve("order-audit").resolve("surge.yaml"));
+                "./mvnw package", "surge up " + dir.resolve("order-audit").resolve("surge.yaml"));
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).as("nothing but the project (no staging folder)").containsExactly(project);
         }
