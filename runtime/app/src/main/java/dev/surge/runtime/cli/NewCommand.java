@@ -119,7 +119,7 @@ public class NewCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String className = checkArguments();
-        String pkg = javaPackage != null ? javaPackage : groupId + "." + name.replace("-", "");
+        String pkg = javaPackage();
         String type = eventType != null ? eventType : groupId + "." + name;
 
         Path project = directory.resolve(name).toAbsolutePath().normalize();
@@ -166,7 +166,7 @@ public class NewCommand implements Callable<Integer> {
         if (!GROUP_ID.matcher(groupId).matches()) {
             throw usage("--group-id: '" + groupId + "' is not a Maven groupId: use letters, digits, '.', '-', '_'");
         }
-        String pkg = javaPackage != null ? javaPackage : groupId + "." + name.replace("-", "");
+        String pkg = javaPackage();
         if (!SourceVersion.isName(pkg, SourceVersion.RELEASE_17) || pkg.contains("$")) {
             throw usage((javaPackage != null ? "--package: '" + pkg + "'" : "the default package '" + pkg
                     + "' (from --group-id)") + " is not a Java package name: use dot-separated identifiers that are"
@@ -182,6 +182,11 @@ public class NewCommand implements Callable<Integer> {
                     + " uses already; choose another name");
         }
         return className;
+    }
+
+    /** {@code --package}, else GROUP_ID.NAME without '-', as the template's own default. */
+    private String javaPackage() {
+        return javaPackage != null ? javaPackage : groupId + "." + name.replace("-", "");
     }
 
     private ParameterException usage(String message) {
@@ -284,6 +289,7 @@ public class NewCommand implements Callable<Integer> {
         Template template = Template.load();
         Path staging = null;
         Path log = null;
+        Process process = null;
         try {
             staging = Files.createTempDirectory(project.getParent(), ".surge-new-");
             log = Files.createTempFile("surge-new-", ".log");
@@ -305,7 +311,7 @@ public class NewCommand implements Callable<Integer> {
                     template.artifactId(), template.version());
             out.flush();
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(command).directory(staging.toFile())
+            process = new ProcessBuilder(command).directory(staging.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             process.getOutputStream().close();
             while (!process.waitFor(1, TimeUnit.SECONDS)) {
@@ -316,10 +322,8 @@ public class NewCommand implements Callable<Integer> {
             if (process.exitValue() != 0 || !Files.isRegularFile(generated.resolve("pom.xml"))) {
                 out.println(" failed");
                 err.println("surge new: Maven could not generate the project (exit " + process.exitValue() + ")"
-                        + hint(log, template) + "; its output:");
-                tail(log, 25).forEach(l -> err.println("  | " + l));
-                err.println("  (all of it in " + log + ")");
-                log = null; // kept for the user
+                        + hint(log) + "; its output:");
+                tail(log, 40).forEach(l -> err.println("  | " + l));
                 return false;
             }
             out.printf(" done (%.1f s)%n", (System.nanoTime() - start) / 1e9);
@@ -330,19 +334,24 @@ public class NewCommand implements Callable<Integer> {
             Files.move(generated, project);
             return true;
         } catch (IOException e) {
-            err.println("surge new: cannot run Maven (" + String.join(" ", maven) + "): " + e.getMessage());
+            out.println();
+            err.println("surge new: could not create " + project + " with Maven (" + String.join(" ", maven) + "): "
+                    + e.getMessage());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("surge new: interrupted");
             return false;
         } finally {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly(); // interrupted: no Maven left writing into the staging folder
+            }
             delete(staging);
             delete(log);
         }
     }
 
-    private static String hint(Path log, Template template) {
+    private static String hint(Path log) {
         try {
             String text = Files.readString(log);
             if (text.contains("does not exist") || text.contains("offline mode")) {

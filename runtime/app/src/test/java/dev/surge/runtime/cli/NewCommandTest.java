@@ -209,6 +209,26 @@ class NewCommandTest {
     }
 
     @Test
+    void showsWhyMavenFailedAndLeavesNothingBehind() throws IOException {
+        Path maven = dir.resolve("mvn");
+        Files.writeString(maven, """
+                #!/bin/sh
+                echo "[ERROR] The desired archetype does not exist (dev.surge:surge-function-archetype:0.1.0-SNAPSHOT)"
+                exit 1
+                """);
+        maven.toFile().setExecutable(true);
+        Path projects = Files.createDirectory(dir.resolve("projects"));
+
+        int code = surgeNew("audit", "-d", projects.toString(), "--maven", maven.toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("Maven could not generate the project (exit 1)")
+                .contains("is Surge built?").contains("'./mvnw package' in Surge's folder installs them")
+                .contains("| [ERROR] The desired archetype does not exist");
+        assertThat(projects).as("no project, no staging folder").isEmptyDirectory();
+    }
+
+    @Test
     void helpShowsTheOptionsAndTheExitCodes() {
         assertThat(surgeNew("--help")).isZero();
         assertThat(out.toString()).contains("Usage: new", "NAME", "--package", "--add-to", "--namespace", "--broker",
@@ -234,6 +254,7 @@ class NewCommandTest {
                     .filter(k -> k.startsWith("quarkus.") || k.startsWith("%test.")).toList());
             assertThat(props).containsEntry("quarkus.container-image.name", example);
             assertThat(own.resolve("helm/values.yaml")).isRegularFile();
+            assertThat(own.resolve("README.md")).isRegularFile();
             ResourceSet local = ResourceLoader.load(own.resolve("surge.yaml"));
             assertThat(local.functions()).isNotEmpty().allSatisfy(f ->
                     assertThat(f.path()).isEqualTo(own.resolve("target/quarkus-app").toString()));
