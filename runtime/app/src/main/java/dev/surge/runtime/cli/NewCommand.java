@@ -54,7 +54,8 @@ public class NewCommand implements Callable<Integer> {
     /** DNS-1035 label: the name becomes a Kubernetes Service's name, which must start with a letter. */
     private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern GROUP_ID = Pattern.compile("[A-Za-z0-9_.-]+");
-    private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]*");
+    /** Also written unquoted into YAML (flow mappings) and a Java string, so a safe subset of CloudEvent types. */
+    private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]*");
     /** Simple names the generated code uses or declares; a function class of one of them would not compile. */
     private static final Set<String> TAKEN_CLASS_NAMES = Set.of("Input", "Output", "String", "Object", "Override",
             "Funq", "CloudEventMapping", "Inject", "ApplicationScoped", "ConfigProperty", "Test", "QuarkusTest");
@@ -173,7 +174,7 @@ public class NewCommand implements Callable<Integer> {
                     + " not Java keywords, e.g. com.acme.orders");
         }
         if (eventType != null && !EVENT_TYPE.matcher(eventType).matches()) {
-            throw usage("--event-type: '" + eventType + "' cannot be used: use letters, digits and . _ - : /,"
+            throw usage("--event-type: '" + eventType + "' cannot be used: use letters, digits and . _ - /,"
                     + " e.g. com.acme.order.placed");
         }
         String className = className(name);

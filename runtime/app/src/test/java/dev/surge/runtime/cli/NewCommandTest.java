@@ -170,6 +170,14 @@ class NewCommandTest {
         assertThat(dir).isEmptyDirectory();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"shop order", "shop:order", "{shop}", ".shop", "shop\"order"})
+    void refusesAnEventTypeThatCannotBeWrittenIntoTheProject(String type) {
+        assertThat(surgeNew("audit", "--event-type", type, "-d", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--event-type: '" + type + "' cannot be used");
+        assertThat(dir).isEmptyDirectory();
+    }
+
     @Test
     void refusesAGroupIdThatMakesNoDefaultPackage() {
         assertThat(surgeNew("audit", "--group-id", "com.acme.new", "-d", dir.toString())).isEqualTo(2);
