@@ -61,6 +61,8 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
     Optional<String> kafkaBootstrapServers;
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
+    @ConfigProperty(name = "quarkus.log.console.json.enabled", defaultValue = "false")
+    boolean jsonLogs;
 
     private volatile ResourceSource source;
     private volatile dev.surge.runtime.kubernetes.KubernetesMode kubernetes;
@@ -128,7 +130,12 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
         }
         reconciler.watch(config.watchInterval().toMillis());
         started = true;
-        System.out.println(summary());
+        if (jsonLogs) {
+            // A log collector reads one JSON object per line: the summary goes as one record, not as text.
+            LOG.info(summary().strip());
+        } else {
+            System.out.println(summary());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -11,6 +11,8 @@ import dev.surge.kubernetes.api.SurgeCrds;
 import dev.surge.kubetest.RealApiServer;
 import dev.surge.runtime.testing.PackagedRuntime;
 import dev.surge.runtime.testing.RecordingSink;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -133,6 +135,22 @@ class KubernetesModePackagedIT {
     }
 
     @Test
+    void withSurgeLogJsonEveryLineOfTheLogIsAJsonObjectACollectorCanRead() throws Exception {
+        List<String> lines = Files.readAllLines(DIR.resolve("ingress.log")).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).isNotEmpty();
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode record = json.readTree(line);
+            assertThat(record.isObject()).as("a JSON object: %s", line).isTrue();
+            assertThat(record.hasNonNull("timestamp") && record.hasNonNull("level") && record.hasNonNull("loggerName")
+                    && record.hasNonNull("message")).as("timestamp, level, loggerName, message: %s", line).isTrue();
+            records.add(record);
+        }
+        assertThat(records).anySatisfy(r -> assertThat(r.get("loggerName").asText()).startsWith("dev.surge."));
+    }
+
+    @Test
     void aDeletedTriggerStops() throws Exception {
         create(trigger(NS, "going", "broker: events\nfilters: [{exact: {type: k8s.c}}]\nuri: " + sink.url("/going")));
         create(trigger(NS, "staying", "broker: events\nfilters: [{exact: {type: k8s.c}}]\nuri: "
@@ -211,6 +229,8 @@ class KubernetesModePackagedIT {
                 "--kafka-bootstrap-servers", kafka.bootstrapServers());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
+        // As helm/surge runs them: the ingress logs JSON (checked below), the dispatcher plain lines.
+        builder.environment().put("SURGE_LOG_JSON", String.valueOf(role.equals("ingress")));
         Process p = builder.start();
         try {
             HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
