@@ -99,8 +99,13 @@ final class DeadLetters {
         } catch (RuntimeException e) {
             answer = Future.failedFuture(e);
         }
-        return answer.compose(r -> r.isSuccess()
-                ? Future.succeededFuture() : Future.failedFuture("dead-letter sink answered " + r.status()));
+        return answer.compose(r -> {
+            if (r.isSuccess()) {
+                return Future.succeededFuture();
+            }
+            String message = "dead-letter sink answered " + r.status();
+            return Future.failedFuture(refusesForGood(r.status()) ? new SinkRefused(message) : new RuntimeException(message));
+        });
     }
 
     /** A sink's answer that the delivery policy would not retry either: 4xx other than 404, 408, 409, 429. */
@@ -146,8 +151,8 @@ final class DeadLetters {
                 meters.deadLettered("failed").increment();
                 done.complete();
             } else {
-                LOG.warnf("trigger %s: dead-letter %s did not take event %s (%s); trying again", trigger.name(),
-                        sink.kind(), dead.getId(), ar.cause().getMessage());
+                LOG.warnf("trigger %s/%s: dead-letter %s did not take event %s (%s); trying again",
+                        trigger.namespace(), trigger.name(), sink.kind(), dead.getId(), ar.cause().getMessage());
                 later.accept(Attempts.HANDOFF_RETRY_MS, () -> deliver(dead, done));
             }
         });

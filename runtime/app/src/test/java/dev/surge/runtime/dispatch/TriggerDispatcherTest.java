@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -329,6 +330,33 @@ class TriggerDispatcherTest {
         assertThat(dead.headers().get("ce-myext")).isEqualTo("a%0Bb");
         assertThat(dead.headers().get("ce-surgeerrorreason")).isEqualTo("status%20400,%20not%20retryable");
         await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset(consumer, P0) == 1);
+    }
+
+    @Test
+    void aDeadLetterSinkThatRefusesForGoodDoesNotHoldThePartitionAndOneThatFailsForAWhileIsTriedAgain() {
+        // Deliveries always 400 (not retryable): each event goes to the dead-letter URL at once. The sink refuses
+        // "poison" for good (400) and answers 503 twice to "late" before it takes it.
+        AtomicInteger lateTries = new AtomicInteger();
+        sender.script = e -> {
+            if (e.getExtension("surgeerrorreason") == null) {
+                return Future.succeededFuture(new DeliveryResult(400, null, new byte[0], Optional.empty()));
+            }
+            if (e.getId().equals("poison")) {
+                return Future.succeededFuture(new DeliveryResult(400, null, new byte[0], Optional.empty()));
+            }
+            return Future.succeededFuture(lateTries.incrementAndGet() <= 2
+                    ? new DeliveryResult(503, null, new byte[0], Optional.empty()) : TestingSender.OK);
+        };
+        DeliverySpec toUri = new DeliverySpec(2, BackoffPolicy.LINEAR, Duration.ofMillis(5), Duration.ofMillis(20),
+                Duration.ofSeconds(5), new DeadLetterSink.Uri(URI.create(DEAD_URI)), Ordering.ORDERED, 16);
+        TestingConsumer consumer = consumer(List.of(record(P0, 0, event("poison", "want.order")),
+                record(P0, 1, event("late", "want.order"))));
+        TriggerDispatcher d = start(trigger(WANTED, toUri), () -> consumer);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> committedOffset(consumer, P0) == 2);
+        assertThat(lateTries.get()).isEqualTo(3);
+        assertThat(d.status().deadLettered()).containsEntry("failed", 1L);
+        assertThat(d.status().restarts()).isZero();
     }
 
     @Test
