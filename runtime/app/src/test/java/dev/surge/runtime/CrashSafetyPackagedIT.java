@@ -94,6 +94,9 @@ class CrashSafetyPackagedIT {
         System.out.printf("crash safety: %d accepted, %d delivered before SIGKILL, all %d delivered after restart;"
                 + " %d duplicate deliveries (%.1f%%)%n", accepted.size(), beforeKill, distinct(all).size(), duplicates,
                 100.0 * duplicates / accepted.size());
+        // Redelivered after the kill is what was delivered but not yet committed: the commit schedule keeps that
+        // to a fraction of a second of deliveries (2.7-4.9 % of this run measured), far below re-reading all.
+        assertThat(duplicates).as("duplicate deliveries after one SIGKILL").isLessThanOrEqualTo(accepted.size() / 10);
     }
 
     private Process start(Path yaml, int port, int kafkaPort, String name) throws Exception {

@@ -34,7 +34,7 @@ class OrderChainIT {
     SurgeRuntime runtime;
 
     @Test
-    void onePlacedOrderRunsEveryStepOnceInOrder() throws Exception {
+    void onePlacedOrderRunsEveryStepInOrder() throws Exception {
         String orderId = "order-" + UUID.randomUUID();
         given().contentType("application/cloudevents+json").body("""
                 {"specversion":"1.0","id":"%s","source":"/shop/web","type":"shop.order.placed","partitionkey":"%s",
@@ -54,13 +54,20 @@ class OrderChainIT {
 
         // Replies inherit the order's partition key, so the whole flow is on one partition, in causal order.
         List<ConsumerRecord<String, byte[]>> flow = ofOrder(bootstrap, orderId);
-        assertThat(flow).extracting(r -> TopicReader.header(r, "ce_type")).containsExactlyElementsOf(CHAIN);
+        // At least once: a step may run twice (a redelivery), so its event may be there twice; each step's first
+        // event comes after the previous step's first, and redeliveries stay few (counted, bounded).
+        List<String> types = flow.stream().map(r -> TopicReader.header(r, "ce_type")).toList();
+        assertThat(types.stream().distinct().toList()).containsExactlyElementsOf(CHAIN);
+        int duplicates = types.size() - CHAIN.size();
+        System.out.println("order chain: " + duplicates + " duplicate event(s)");
+        assertThat(duplicates).as("duplicates of a four-step chain without faults").isLessThanOrEqualTo(CHAIN.size());
         assertThat(flow).extracting(ConsumerRecord::key).containsOnly(orderId);
-        JsonNode confirmed = JSON.readTree(flow.get(3).value());
+        ConsumerRecord<String, byte[]> firstConfirmed = flow.get(types.indexOf("shop.order.confirmed"));
+        JsonNode confirmed = JSON.readTree(firstConfirmed.value());
         assertThat(confirmed.get("history")).extracting(JsonNode::asText)
                 .containsExactly("payment", "inventory", "confirmation");
         assertThat(confirmed.get("confirmation").asText()).isEqualTo("Order " + orderId + " confirmed for Ada, total 25.00");
-        assertThat(TopicReader.header(flow.get(3), "ce_source")).isEqualTo("/functions/confirmation");
+        assertThat(TopicReader.header(firstConfirmed, "ce_source")).isEqualTo("/functions/confirmation");
     }
 
     private static List<ConsumerRecord<String, byte[]>> ofOrder(String bootstrap, String orderId) {

@@ -91,6 +91,8 @@ class ReconcilePackagedIT {
         int deliveries = count("/a", "flow-") + count("/a2", "flow-");
         System.out.printf("retarget under load: %d events, %d deliveries (%d duplicates)%n", flowed.size(),
                 deliveries, deliveries - flowed.size());
+        // Across the change the old target may get again what its dispatcher had not committed: some, not all.
+        assertThat(deliveries - flowed.size()).as("duplicates across the retarget").isLessThanOrEqualTo(flowed.size() / 2);
 
         // A changed filter.
         put("Trigger", "t-a", "broker: events\nfilters: [{prefix: {type: live.a}}]\nuri: " + sink.url("/a2"));
