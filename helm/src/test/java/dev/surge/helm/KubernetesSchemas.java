@@ -57,7 +57,9 @@ final class KubernetesSchemas {
             List<String> problems = new ArrayList<>();
             CrdValidator validator = CrdValidator.of(object.path("kind").asText());
             validator.violations(object).forEach(v -> problems.add(what + ": " + v));
-            pruned(object, validator.admit(object), "", problems);
+            // metadata is ObjectMeta, which the API server never prunes (CrdValidator prunes by the CRD's metadata schema)
+            pruned(((com.fasterxml.jackson.databind.node.ObjectNode) object.deepCopy()).without("metadata"),
+                    validator.admit(object), "", problems);
             return problems.stream().map(p -> p.startsWith(what) ? p : what + ": " + p).toList();
         }
         Reader reader = KUBERNETES.get(type);
