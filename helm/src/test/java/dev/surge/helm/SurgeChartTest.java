@@ -35,7 +35,7 @@ class SurgeChartTest {
                   credentialsSecret: {name: surge-kafka-user, usernameKey: user, passwordKey: password}
               config:
                 client.rack: eu-west-1a
-                request.timeout.ms: "20000"
+                reconnect.backoff.max.ms: "5000"
             watchNamespaces: [shop, billing]
             operator:
               replicas: 2
@@ -240,7 +240,7 @@ class SurgeChartTest {
                 .containsEntry("ssl.truststore.type", "PEM")
                 .containsEntry("ssl.truststore.location", "/etc/surge/kafka/ca/ca.crt")
                 .containsEntry("client.rack", "eu-west-1a")
-                .containsEntry("request.timeout.ms", "20000")
+                .containsEntry("reconnect.backoff.max.ms", "5000")
                 .doesNotContainKey("ssl.endpoint.identification.algorithm")
                 .doesNotContainKey("ssl.keystore.location");
         for (String name : List.of("surge-operator", "surge-ingress", "surge-dispatcher")) {
