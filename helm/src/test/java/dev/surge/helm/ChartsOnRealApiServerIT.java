@@ -1,6 +1,7 @@
 package dev.surge.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.surge.helm.Charts.Rendered;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,6 +60,7 @@ class ChartsOnRealApiServerIT {
     static Rendered platform;
     static Rendered scoped;
     static Rendered function;
+    static final List<HasMetadata> applied = new ArrayList<>();
 
     @BeforeAll
     static void install() throws IOException {
@@ -105,12 +108,28 @@ class ChartsOnRealApiServerIT {
         scoped = Charts.render(Charts.SURGE, "scoped", SCOPED_SYSTEM,
                 "kafka: {bootstrapServers: 'kafka.kafka.svc:9092'}\nwatchNamespaces: [billing]", "1.20.2");
         function = Charts.render(Charts.FUNCTION, "greeter", SHOP, FunctionChartTest.FULL, "1.20.2");
+        for (Rendered rendered : List.of(platform, scoped, function)) {
+            applied.addAll(apply(rendered));
+        }
+        // The authorizer reads bindings from its informer cache, which follows the writes shortly.
+        List<KubernetesClient> all = new ArrayList<>();
+        List<KubernetesClient> scopedAccounts = new ArrayList<>();
+        for (String component : SurgeChartRbacTest.COMPONENTS) {
+            all.add(api.clientAs(SYSTEM, "surge-" + component));
+            scopedAccounts.add(api.clientAs(SCOPED_SYSTEM, "scoped-surge-" + component));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            all.forEach(c -> assertAllowed(c, "surge.dev", "brokers", "", "watch", ""));
+            scopedAccounts.forEach(c -> assertAllowed(c, "surge.dev", "brokers", "", "watch", BILLING));
+            assertAllowed(all.get(0), "coordination.k8s.io", "leases", "", "create", SYSTEM);
+        });
     }
 
     @Test
     void theServerAcceptsEveryRenderedObjectByServerSideApply() {
-        for (Rendered rendered : List.of(platform, scoped, function)) {
-            for (HasMetadata object : apply(rendered)) {
+        assertThat(applied).hasSize(platform.objects().size() + scoped.objects().size() + function.objects().size());
+        {
+            for (HasMetadata object : applied) {
                 String what = object.getKind() + " " + object.getMetadata().getNamespace() + "/"
                         + object.getMetadata().getName();
                 HasMetadata stored = admin.resource(object).get();
@@ -142,7 +161,6 @@ class ChartsOnRealApiServerIT {
 
     @Test
     void everyRuleOfTheRbacFilesIsGrantedToItsComponentsAccountThroughTheChartsBindings() throws IOException {
-        apply(platform);
         for (String component : SurgeChartRbacTest.COMPONENTS) {
             KubernetesClient as = api.clientAs(SYSTEM, "surge-" + component);
             for (String kind : component.equals("operator") ? List.of("ClusterRole", "Role") : List.of("ClusterRole")) {
@@ -168,8 +186,6 @@ class ChartsOnRealApiServerIT {
 
     @Test
     void theOperatorsAccountMayDoWhatTheOperatorDoesInEveryNamespaceAndNothingElse() {
-        apply(platform);
-        apply(function);
         KubernetesClient operator = api.clientAs(SYSTEM, "surge-operator");
         // its informers: a list and a watch across all namespaces for each kind
         for (String plural : List.of("functions", "brokers", "triggers")) {
@@ -214,8 +230,6 @@ class ChartsOnRealApiServerIT {
 
     @Test
     void theRuntimesAccountsMayDoWhatTheIngressAndTheDispatcherDoAndNothingElse() {
-        apply(platform);
-        apply(function);
         KubernetesClient ingress = api.clientAs(SYSTEM, "surge-ingress");
         KubernetesClient dispatcher = api.clientAs(SYSTEM, "surge-dispatcher");
         assertAllowed(ingress, "surge.dev", "brokers", "", "list", "");
@@ -251,8 +265,6 @@ class ChartsOnRealApiServerIT {
 
     @Test
     void withWatchedNamespacesTheAccountsMayActThereAndNowhereElse() {
-        apply(platform);
-        apply(scoped);
         for (String account : List.of("scoped-surge-operator", "scoped-surge-ingress", "scoped-surge-dispatcher")) {
             KubernetesClient client = api.clientAs(SCOPED_SYSTEM, account);
             assertAllowed(client, "surge.dev", "brokers", "", "list", BILLING);
@@ -266,7 +278,7 @@ class ChartsOnRealApiServerIT {
         assertAllowed(operator, "coordination.k8s.io", "leases", "", "create", SCOPED_SYSTEM);
     }
 
-    /** Server-side apply of every rendered object (idempotent: each test may apply again). */
+    /** Server-side apply of every rendered object. */
     static List<HasMetadata> apply(Rendered rendered) {
         List<HasMetadata> applied = new ArrayList<>();
         for (JsonNode object : rendered.objects()) {
