@@ -295,6 +295,26 @@ class SurgeChartTest {
         assertThat(env(c)).containsEntry("SURGE_KAFKA_BOOTSTRAP_SERVERS", "kafka-0.kafka:9093,kafka-1.kafka:9093");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valueSets")
+    void everyVariableTheKafkaPropertiesReferToIsDefinedInEveryContainer(String name, String values) throws IOException {
+        Rendered rendered = Charts.render(Charts.SURGE, values);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{env:([A-Z0-9_]+)}")
+                .matcher(String.join("\n", kafkaProperties(rendered).values()));
+        List<String> referred = new ArrayList<>();
+        while (m.find()) {
+            referred.add(m.group(1));
+        }
+        for (JsonNode d : rendered.ofKind("Deployment")) {
+            List<String> defined = new ArrayList<>();
+            d.at("/spec/template/spec/containers/0/env").forEach(e -> defined.add(e.path("name").asText()));
+            assertThat(defined).as(d.at("/metadata/name").asText()).containsAll(referred);
+        }
+        if (!values.isEmpty() && !values.equals(SMALL)) {
+            assertThat(referred).isNotEmpty();
+        }
+    }
+
     @Test
     void changedKafkaSettingsRollThePods() {
         String before = Charts.render(Charts.SURGE, "").get("Deployment", "surge-dispatcher")
