@@ -79,6 +79,23 @@ public final class Charts {
                 valuesYaml, "1.26.0");
     }
 
+    /**
+     * What {@code helm install --dry-run=client} prints after the manifest: the chart's NOTES.txt as rendered for
+     * release {@code release} in {@code namespace} with {@code valuesYaml}.
+     */
+    public static String notes(String chart, String release, String namespace, String valuesYaml) {
+        var install = new Helm(dir(chart)).install().withName(release).withNamespace(namespace).clientOnly().dryRun();
+        if (!valuesYaml.isBlank()) {
+            install = install.withValuesFile(valuesFile(valuesYaml));
+        }
+        String output = install.call().getOutput();
+        int notes = output.indexOf("NOTES:");
+        if (notes < 0) {
+            throw new AssertionError("no NOTES in Helm's output:\n" + output);
+        }
+        return output.substring(notes + "NOTES:".length());
+    }
+
     /** The documents of a multi-document YAML text; empty documents (comments only) are left out. */
     public static List<JsonNode> parse(String yaml) {
         List<JsonNode> objects = new ArrayList<>();
