@@ -123,7 +123,15 @@ class SurgeChartTest {
             assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(component).isTrue();
             assertThat(pod.at("/securityContext/runAsUser").asInt()).as(component).isPositive();
             assertThat(pod.at("/securityContext/seccompProfile/type").asText()).as(component).isEqualTo("RuntimeDefault");
-            assertThat(pod.path("hostNetwork").asBoolean(false)).isFalse();
+            // the rest of the restricted profile: no host namespaces, ports or paths; only these volume types
+            for (String host : List.of("hostNetwork", "hostPID", "hostIPC")) {
+                assertThat(pod.path(host).asBoolean(false)).as(component + " " + host).isFalse();
+            }
+            pod.path("volumes").forEach(v -> assertThat(v.fieldNames()).toIterable().as(component + " volume")
+                    .hasSize(2).contains("name").containsAnyOf("configMap", "secret", "emptyDir"));
+            pod.path("containers").forEach(c -> c.path("ports").forEach(p ->
+                    assertThat(p.has("hostPort")).as(component + " hostPort").isFalse()));
+            assertThat(pod.has("initContainers")).isFalse();
             assertThat(pod.path("serviceAccountName").asText()).isEqualTo("surge-" + component);
             assertThat(pod.path("containers")).hasSize(1);
             JsonNode c = pod.path("containers").get(0);
