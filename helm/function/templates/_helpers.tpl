@@ -1,5 +1,5 @@
 {{- define "function.name" -}}
-{{- .Values.name | default .Release.Name -}}
+{{- .Values.function.name | default .Release.Name -}}
 {{- end -}}
 
 {{- define "function.labels" -}}

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FunctionChartTest {
     /** Every field of the Function and of a Trigger given, as in operator/api's examples. */
     static final String FULL = """
-            name: packer
             function:
+              name: packer
               image: ghcr.io/acme/packer:1.0
               port: 9000
               env: {GREETING: Hello, WORKERS: "4"}
@@ -95,7 +95,8 @@ class FunctionChartTest {
         assertValid(rendered);
         JsonNode values = Charts.YAML.readTree(FULL);
         JsonNode function = rendered.get("Function", "packer");
-        assertThat(function.path("spec")).isEqualTo(values.path("function"));
+        assertThat(function.path("spec")).isEqualTo(((com.fasterxml.jackson.databind.node.ObjectNode) values
+                .path("function").deepCopy()).without("name"));
         for (JsonNode t : values.path("triggers")) {
             JsonNode trigger = rendered.get("Trigger", t.path("name").asText());
             var expected = ((com.fasterxml.jackson.databind.node.ObjectNode) t.deepCopy());
@@ -105,6 +106,17 @@ class FunctionChartTest {
             assertThat(trigger.at("/metadata/labels/app.kubernetes.io~1name").asText()).isEqualTo("packer");
         }
         assertThat(rendered.ofKind("Trigger")).hasSize(2);
+    }
+
+    /** What {@code surge deploy greeter --image …} passes: {@code --set-string function.name=… function.image=…}. */
+    @Test
+    void surgeDeploysNameAndImageAreTheFunctionsNameAndImage() {
+        Rendered rendered = Charts.render(Charts.FUNCTION, "greeter", "demo",
+                "function: {name: hello, image: 'registry.acme.dev/hello:2'}", "1.26.0");
+        assertValid(rendered);
+        assertThat(rendered.get("Function", "hello").at("/spec/image").asText()).isEqualTo("registry.acme.dev/hello:2");
+        assertThat(rendered.get("Function", "hello").at("/spec/name").isMissingNode()).isTrue();
+        assertThat(rendered.get("Trigger", "greet").at("/spec/function").asText()).isEqualTo("hello");
     }
 
     @Test
@@ -147,8 +159,8 @@ class FunctionChartTest {
         crdFields.removeAll(leftOut);
         Set<String> chartFields = new java.util.TreeSet<>();
         chart.path("properties").fieldNames().forEachRemaining(chartFields::add);
-        if (path.equals("triggers[]")) {
-            chartFields.remove("name"); // the chart's own: the Trigger's metadata.name
+        if (path.equals("triggers[]") || path.equals("function")) {
+            chartFields.remove("name"); // the chart's own: the resource's metadata.name
         }
         if (!crdFields.equals(chartFields)) {
             differences.add(path + ": fields " + chartFields + " in the chart, " + crdFields + " in the CRD");
@@ -209,7 +221,7 @@ class FunctionChartTest {
             maxReplicas zero                   | function: {scaling: {maxReplicas: 0}}                         | at '/function/scaling/maxReplicas'
             a cooldown in Go's format          | function: {scaling: {cooldownPeriod: 30s}}                    | at '/function/scaling/cooldownPeriod'
             maxReplicas below minReplicas      | function: {scaling: {minReplicas: 3, maxReplicas: 2}}         | function.scaling.maxReplicas (2) must not be below function.scaling.minReplicas (3)
-            a name that is no DNS label        | name: Greeter                                                 | at '/name'
+            a name that is no DNS label        | function: {name: Greeter}                                     | at '/function/name'
             a Trigger without a Broker         | triggers: [{name: t}]                                         | at '/triggers/0': missing property 'broker'
             a Trigger without a name           | triggers: [{broker: b}]                                       | at '/triggers/0': missing property 'name'
             a Trigger with its own target      | triggers: [{name: t, broker: b, uri: 'http://x'}]             | at '/triggers/0': additional properties 'uri' not allowed
@@ -227,11 +239,11 @@ class FunctionChartTest {
     }
 
     @Test
-    void aReleaseNameThatIsNoFunctionNameIsRefusedUnlessNameIsGiven() {
+    void aReleaseNameThatIsNoFunctionNameIsRefusedUnlessFunctionNameIsGiven() {
         // Helm allows dots in release names; a Function's name is a DNS label
         assertThatThrownBy(() -> Charts.render(Charts.FUNCTION, "greeter.v2", "demo", "", "1.26.0"))
-                .hasMessageContaining("name: 'greeter.v2' (default: the release name) must be a DNS label");
-        assertThat(Charts.render(Charts.FUNCTION, "greeter.v2", "demo", "name: greeter-v2", "1.26.0")
+                .hasMessageContaining("function.name: 'greeter.v2' (default: the release name) must be a DNS label");
+        assertThat(Charts.render(Charts.FUNCTION, "greeter.v2", "demo", "function: {name: greeter-v2}", "1.26.0")
                 .get("Trigger", "greet").at("/spec/function").asText()).isEqualTo("greeter-v2");
     }
 
