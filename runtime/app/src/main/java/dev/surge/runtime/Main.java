@@ -32,7 +32,9 @@ public class Main {
 
     @Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
             description = "Serverless event functions on Kafka.",
-            subcommands = {Up.class, Validate.class, AotTrain.class})
+            subcommands = {Up.class, Validate.class, AotTrain.class, dev.surge.runtime.cli.SendCommand.class,
+                    dev.surge.runtime.cli.StatusCommand.class, dev.surge.runtime.cli.LogsCommand.class,
+                    dev.surge.runtime.cli.DeployCommand.class})
     static class Surge implements Runnable {
         @Override
         public void run() {
@@ -40,7 +42,7 @@ public class Main {
         }
     }
 
-    @Command(name = "validate", description = "Check a resource file and list what it declares.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a resource file and list what it declares.")
     static class Validate implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
         Path file;
@@ -57,7 +59,7 @@ public class Main {
         }
     }
 
-    @Command(name = "up", description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
             + " with no Kafka given, an embedded Kafka broker too (local mode).")
     static class Up implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
@@ -152,7 +154,7 @@ public class Main {
         }
     }
 
-    @Command(name = "aot-train", description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
+    @Command(name = "aot-train", mixinStandardHelpOptions = true, description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
             + " with the exact command line local mode uses; local mode then starts the function from it.")
     static class AotTrain implements Callable<Integer> {
         @Parameters(index = "0", description = "The function's built quarkus-app folder.")

@@ -234,6 +234,11 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
     }
 
     @Override
+    public List<Broker> brokers() {
+        return resources().brokers();
+    }
+
+    @Override
     public KafkaCluster kafka() {
         return kafka;
     }

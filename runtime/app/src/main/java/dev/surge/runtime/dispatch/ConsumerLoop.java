@@ -49,15 +49,6 @@ import org.jboss.logging.Logger;
 final class ConsumerLoop {
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(50);
-    /**
-     * After a poll that read less than {@link #PACE_BELOW_BYTES}, the loop waits this long before the next, so
-     * the records of a flood gather into larger fetches: every trigger of a broker reads every event, most of
-     * which it passes over, and a fetch per handful of records made fetching the larger part of the dispatchers'
-     * and the broker's work (ingress with four non-matching triggers at 0.45 of the ingress alone, about 0.7
-     * with large fetches). An idle consumer is not paced: its fetch waits in the broker for the next event.
-     */
-    static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    static final int PACE_BELOW_BYTES = 32 * 1024;
     private static final Duration LAST_COMMIT = Duration.ofSeconds(5);
     /** How often the progress goes to the engine while no record the trigger wants comes. */
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -121,7 +112,7 @@ final class ConsumerLoop {
                     continue; // stop(), a failure or a resume: the loop tells which
                 }
                 assigned = Set.copyOf(consumer.assignment());
-                long bytes = read(records);
+                Read read = read(records);
                 long now = System.nanoTime();
                 // Only what the trigger wants is handed over at once; events it passes over are counted, and
                 // the progress that marks them done goes with the next hand-over or within PROGRESS_EVERY.
@@ -135,8 +126,9 @@ final class ConsumerLoop {
                         break;
                     }
                 }
-                if (bytes > 0 && bytes < PACE_BELOW_BYTES && running) {
-                    LockSupport.parkNanos(PACE_NANOS);
+                long pause = FetchPace.nanosAfter(read.records, read.bytes, read.matched, read.lagAfter);
+                if (pause > 0 && running) {
+                    LockSupport.parkNanos(pause);
                 }
             }
             checkFailure();
@@ -155,13 +147,15 @@ final class ConsumerLoop {
         }
     }
 
-    /**
-     * Reads a poll's records: keeps those the trigger wants and counts, per partition, what was read.
-     *
-     * @return the bytes of the records' keys and values
-     */
-    private long read(ConsumerRecords<String, byte[]> records) {
+    /** What one poll read: records, their keys' and values' bytes, how many matched, what still waits after. */
+    private record Read(int records, long bytes, int matched, long lagAfter) {
+    }
+
+    /** Reads a poll's records: keeps those the trigger wants and counts, per partition, what was read. */
+    private Read read(ConsumerRecords<String, byte[]> records) {
         long bytes = 0;
+        int matchedAll = 0;
+        long lagAfter = 0;
         for (TopicPartition tp : records.partitions()) {
             reading.add(tp);
             List<ConsumerRecord<String, byte[]>> part = records.records(tp);
@@ -175,8 +169,19 @@ final class ConsumerLoop {
                 }
             }
             readCounts.merge(tp, new DeliveryEngine.Read(matched, part.size()), DeliveryEngine.Read::plus);
+            matchedAll += matched;
+            lagAfter += lag(tp);
         }
-        return bytes;
+        return new Read(records.count(), bytes, matchedAll, lagAfter);
+    }
+
+    /** The records after the consumer's position in a partition, as of the last fetch; 0 when not known. */
+    private long lag(TopicPartition tp) {
+        try {
+            return consumer.currentLag(tp).orElse(0);
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            return 0;
+        }
     }
 
     /**

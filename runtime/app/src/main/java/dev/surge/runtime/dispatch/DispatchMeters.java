@@ -56,6 +56,13 @@ final class DispatchMeters {
         gauges.forEach(registry::remove);
     }
 
+    /** Events dead-lettered so far, by sink, as {@code surge_dispatch_dead_lettered_total} counts them. */
+    Map<String, Long> deadLetteredBySink() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        deadLettered.forEach((sink, counter) -> counts.put(sink, (long) counter.count()));
+        return counts;
+    }
+
     Counter deadLettered(String sink) {
         return deadLettered.computeIfAbsent(sink, s -> Counter.builder(Metrics.DISPATCH_DEAD_LETTERED)
                 .tags("namespace", namespace, "trigger", trigger, "sink", s).register(registry));

@@ -56,10 +56,13 @@ public final class TriggerDispatcher implements AutoCloseable {
      * @param assignedPartitions the partitions of the broker's topic this dispatcher holds now
      * @param matchedBacklog     matching events not finished, read or not (see {@link #matchedBacklog()})
      * @param inFlight           deliveries in flight now, retries waiting included
+     * @param delivered          events delivered with a 2xx since this process started (a redelivery counts again)
+     * @param deadLettered       events given up on since this process started, by sink ({@code topic}, {@code uri},
+     *                           {@code function}, {@code none}; {@code failed}: the sink refused them for good too)
      */
     public record Status(String namespace, String name, String consumerGroup, State state, int restarts,
             String lastError, Instant lastErrorAt, List<String> assignedPartitions, long matchedBacklog,
-            int inFlight) {
+            int inFlight, long delivered, Map<String, Long> deadLettered) {
     }
 
     private final Trigger trigger;
@@ -198,7 +201,8 @@ public final class TriggerDispatcher implements AutoCloseable {
         List<String> partitions = loop == null || state != State.RUNNING ? List.of()
                 : loop.assigned().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList();
         return new Status(trigger.namespace(), trigger.name(), KafkaNames.triggerGroup(trigger.namespace(),
-                trigger.name()), state, restarts, lastError, lastErrorAt, partitions, matchedBacklog(), inFlight());
+                trigger.name()), state, restarts, lastError, lastErrorAt, partitions, matchedBacklog(), inFlight(),
+                (long) meters.delivered.count(), meters.deadLetteredBySink());
     }
 
     /** For readiness: a consumer loop runs (not restarting after an error, not stopped). */

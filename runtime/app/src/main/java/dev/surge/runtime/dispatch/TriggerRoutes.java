@@ -3,6 +3,7 @@ package dev.surge.runtime.dispatch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.resource.Trigger;
 import dev.surge.runtime.http.HttpProblem;
 import dev.surge.runtime.http.ProblemResponse;
 import io.vertx.ext.web.Router;
@@ -16,7 +17,9 @@ import java.util.Optional;
 /**
  * Triggers over HTTP: {@code GET /triggers} and {@code GET /triggers/<namespace>/<trigger>} show each
  * trigger's dispatcher as JSON: state (RUNNING, RESTARTING, STOPPED), restarts and the last error, the
- * partitions it holds, its matched backlog and deliveries in flight.
+ * partitions it holds, its matched backlog and deliveries in flight, and how many events it delivered and
+ * dead-lettered (by sink) since this process started; with its broker and target, so that one answer says what
+ * the trigger is and how it does ({@code surge status} reads it).
  */
 @ApplicationScoped
 public class TriggerRoutes {
@@ -32,10 +35,10 @@ public class TriggerRoutes {
 
     private void list(RoutingContext ctx) {
         ArrayNode all = JSON.createArrayNode();
-        dispatchers.all().stream().map(TriggerDispatcher::status)
-                .sorted(Comparator.comparing(TriggerDispatcher.Status::namespace)
-                        .thenComparing(TriggerDispatcher.Status::name))
-                .forEach(s -> all.add(json(s)));
+        dispatchers.all().stream()
+                .sorted(Comparator.comparing((TriggerDispatcher d) -> d.trigger().namespace())
+                        .thenComparing(d -> d.trigger().name()))
+                .forEach(d -> all.add(json(d.trigger(), d.status())));
         ctx.response().putHeader("Content-Type", "application/json").end(all.toPrettyString());
     }
 
@@ -49,13 +52,16 @@ public class TriggerRoutes {
                     + "' in namespace '" + namespace + "'"), ctx.normalizedPath());
             return;
         }
-        ctx.response().putHeader("Content-Type", "application/json").end(json(d.get().status()).toPrettyString());
+        ctx.response().putHeader("Content-Type", "application/json").end(json(d.get().trigger(), d.get().status())
+                .toPrettyString());
     }
 
-    static ObjectNode json(TriggerDispatcher.Status s) {
+    static ObjectNode json(Trigger t, TriggerDispatcher.Status s) {
         ObjectNode o = JSON.createObjectNode();
         o.put("namespace", s.namespace());
         o.put("name", s.name());
+        o.put("broker", t.broker());
+        o.put("target", t.function() != null ? "function " + t.function() : String.valueOf(t.uri()));
         o.put("consumerGroup", s.consumerGroup());
         o.put("state", s.state().name());
         o.put("restarts", s.restarts());
@@ -67,6 +73,9 @@ public class TriggerRoutes {
         s.assignedPartitions().forEach(partitions::add);
         o.put("matchedBacklog", s.matchedBacklog());
         o.put("inFlight", s.inFlight());
+        o.put("delivered", s.delivered());
+        ObjectNode deadLettered = o.putObject("deadLettered");
+        s.deadLettered().forEach(deadLettered::put);
         return o;
     }
 }

@@ -12,6 +12,9 @@ public interface BrokerView {
     /** The broker of that namespace and name at this moment, if there is one. */
     Optional<Broker> broker(String namespace, String name);
 
+    /** Every broker at this moment, in no particular order. */
+    java.util.List<Broker> brokers();
+
     /** Kafka: the producers to write with, and whether it answers. Null until Kafka is open. */
     KafkaCluster kafka();
 }

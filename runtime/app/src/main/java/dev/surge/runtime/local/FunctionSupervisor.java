@@ -186,7 +186,7 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
         while (indexTaken(set, index)) {
             index++;
         }
-        Path log = logDir.resolve(f.namespace() + "." + f.name() + (index == 0 ? "" : "-" + index) + ".log");
+        Path log = logDir.resolve(new ReplicaLogName(f.namespace(), f.name(), index).fileName());
         Replica r = new Replica(f, index, () -> processes.create(f, ports.getAsInt(), log), timer, blocking,
                 restartPolicy, clock, timing, new Replica.Events() {
                     @Override
@@ -301,7 +301,7 @@ public final class FunctionSupervisor implements FunctionEndpoints, AutoCloseabl
     }
 
     private Path logFile(Function f) {
-        return logDir.resolve(f.namespace() + "." + f.name() + ".log");
+        return logDir.resolve(new ReplicaLogName(f.namespace(), f.name(), 0).fileName());
     }
 
     /**

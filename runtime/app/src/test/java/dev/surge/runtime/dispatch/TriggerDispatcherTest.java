@@ -135,6 +135,9 @@ class TriggerDispatcherTest {
         assertThat(status.state()).isEqualTo(TriggerDispatcher.State.RUNNING);
         assertThat(status.assignedPartitions()).containsExactly(TOPIC + "-0", TOPIC + "-1");
         assertThat(status.restarts()).isZero();
+        // Every 2xx counts (a redelivery too), as surge_dispatch_delivered_total does; nothing was given up on.
+        assertThat(status.delivered()).isEqualTo(sender.sentTo(TARGET).size()).isGreaterThanOrEqualTo(wanted.size());
+        assertThat(status.deadLettered()).isEmpty();
         assertThat(d.isAlive()).isTrue();
     }
 
@@ -186,7 +189,7 @@ class TriggerDispatcherTest {
                 .withDataContentType("text/plain\u000b").build();
         TestingConsumer consumer = consumer(List.of(record(P0, 0, odd), record(P0, 1, unencodable),
                 record(P0, 2, event("next", "want.order"))));
-        start(trigger(WANTED, FAST), () -> consumer);
+        TriggerDispatcher d = start(trigger(WANTED, FAST), () -> consumer);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> sender.count(TARGET, "next") >= 1);
         // Any String attribute travels, percent-encoded as the CloudEvents HTTP binding requires.
@@ -198,6 +201,7 @@ class TriggerDispatcherTest {
         assertThat(header(dead, "ce_surgeerrorattempts")).isEqualTo("1");
         assertThat(header(dead, "ce_surgeerrorreason")).contains("cannot be encoded for HTTP").endsWith("not retryable");
         assertThat(sender.count(TARGET, "odd-type")).isZero();
+        assertThat(d.status().deadLettered()).containsExactly(Map.entry("topic", 1L));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> committedOffset(consumer, P0) == 3);
     }

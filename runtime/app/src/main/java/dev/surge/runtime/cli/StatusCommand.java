@@ -1,0 +1,108 @@
+package dev.surge.runtime.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code surge status}: brokers, triggers and functions of a running Surge or of a cluster. */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show brokers (address, topic), triggers (state, lag, in flight, delivered, dead-lettered,"
+                + " restarts) and functions (replicas, ready, lag, the scaler's last decision and why).",
+                "Reads a running 'surge up' (its HTTP port), or with --kubernetes the status of the custom resources"
+                        + " on a cluster (delivery counts are the dispatchers' metrics there, not shown).",
+                ""},
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE,
+                "3:Surge or the cluster refused (e.g. 403 Forbidden, no Surge resources installed)",
+                "4:Surge or the cluster not reachable, or a 5xx answer"})
+public class StatusCommand extends CliCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = {"-k", "--kubernetes"}, description = "Read the cluster's Brokers, Triggers and Functions"
+            + " (fabric8's usual configuration: KUBECONFIG, ~/.kube/config, or a pod's service account).")
+    boolean kubernetes;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "Only this namespace (default:"
+            + " all).")
+    String namespace;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+            converter = Format.Converter.class, description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format output;
+
+    @Option(names = "--url", defaultValue = "${env:SURGE_URL:-" + RuntimeEndpoint.DEFAULT_URL + "}", paramLabel = "URL",
+            description = RuntimeEndpoint.URL_HELP)
+    String url;
+
+    @Option(names = "--context", paramLabel = "CONTEXT", description = "With --kubernetes: the kube config context"
+            + " (default: the current one).")
+    String context;
+
+    @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest wait for each answer (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    /** How the cluster's client is opened; tests give a mock API server's. */
+    ClusterAccess.Clients clients = ClusterAccess.DEFAULT;
+
+    enum Format {
+        TABLE, JSON;
+
+        static final class Converter implements ITypeConverter<Format> {
+            @Override
+            public Format convert(String value) {
+                try {
+                    return Format.valueOf(value.trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new TypeConversionException("'" + value + "' is not an output format; use table or json");
+                }
+            }
+        }
+    }
+
+    @Override
+    int run() throws JsonProcessingException {
+        StatusReport report = kubernetes ? fromCluster() : fromRuntime().inNamespace(namespace);
+        if (output == Format.JSON) {
+            out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        } else {
+            out().println((kubernetes ? "Cluster " : "Surge at ") + report.source()
+                    + (namespace == null ? "" : ", namespace " + namespace) + "\n");
+            out().print(StatusTables.render(report));
+        }
+        return ExitCodes.OK;
+    }
+
+    private StatusReport fromRuntime() {
+        if (context != null) {
+            throw new ParameterException(spec.commandLine(), "--context is for a cluster: give --kubernetes too");
+        }
+        try {
+            return LocalStatus.read(RuntimeEndpoint.at(url, timeout));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--url: " + e.getMessage());
+        }
+    }
+
+    private StatusReport fromCluster() {
+        KubernetesClient client = null;
+        try {
+            client = clients.open(context, timeout);
+            return ClusterStatus.read(client, namespace);
+        } catch (KubernetesClientException e) {
+            throw ClusterAccess.failure(client, e, "list Surge's resources");
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+        }
+    }
+}
