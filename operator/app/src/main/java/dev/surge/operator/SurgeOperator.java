@@ -86,7 +86,8 @@ public final class SurgeOperator implements AutoCloseable {
             EventRecorder events = new EventRecorder(client, clock);
             MatchingBacklogs backlogs = new MatchingBacklogs(new KafkaBacklogReader(admin));
             operator.register(new FunctionReconciler(new WorkloadApply(client), backlogs, events, registry, clock),
-                    controller(FunctionReconciler.NAME, settings, c -> c.withGenerationAware(false)));
+                    controller(FunctionReconciler.NAME, settings,
+                            c -> c.withGenerationAware(false).withRetry(FunctionReconciler.retry())));
             operator.register(new BrokerReconciler(new BrokerTopics(admin, settings.kafkaTimeout()),
                     settings.ingressUrl(), events, clock), controller(BrokerReconciler.NAME, settings, c -> { }));
             operator.register(new TriggerReconciler(backlogs, events, clock),

@@ -1,10 +1,12 @@
 package dev.surge.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.surge.kafka.EmbeddedKafka;
 import dev.surge.kubernetes.api.Broker;
+import dev.surge.kubernetes.api.DnsLabelNames;
 import dev.surge.kubernetes.api.BrokerSpec;
 import dev.surge.kubernetes.api.Function;
 import dev.surge.kubernetes.api.FunctionScaling;
@@ -22,6 +24,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -29,6 +33,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -477,6 +482,182 @@ class OperatorIT {
         create(function(ns, "ghost", "ghcr.io/acme/ghost:1", 0, 1));
         ready = awaitReady(Trigger.class, ns, "orphan", "True");
         assertThat(ready.getReason()).isEqualTo("Routed");
+    }
+
+    /**
+     * What the Deployment or Service of a Function would be refused for, as far as the operator can tell beforehand:
+     * the CRD refuses what its schema can say (a quantity that is none), the operator the rest (an env name, a
+     * request above its limit, both stored by this server) — Ready=False with the field, and nothing written.
+     */
+    @Test
+    void aFunctionWhoseWorkloadTheServerWouldRefuseIsReportedAndNothingIsWritten() {
+        String ns = namespace("refusable");
+        Function lots = function(ns, "lots", "ghcr.io/acme/f:1", 0, 1);
+        lots.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("lots")).build());
+        assertRefusedAt(() -> create(lots), "spec.resources.requests.cpu");
+
+        Function envTypo = function(ns, "env-typo", "ghcr.io/acme/f:1", 0, 1);
+        envTypo.getSpec().setEnv(Map.of("GREETING", "Hello", "2FA_SECRET", "s3cr3t"));
+        create(envTypo);
+        Function greedy = function(ns, "greedy", "ghcr.io/acme/f:1", 0, 1);
+        greedy.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("2"))
+                .addToLimits("cpu", new Quantity("1500m")).build());
+        create(greedy);
+
+        Condition ready = awaitReady(Function.class, ns, "env-typo", "False");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).startsWith("spec.env.2FA_SECRET: '2FA_SECRET' is not a valid environment"
+                + " variable name");
+        ready = awaitReady(Function.class, ns, "greedy", "False");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).isEqualTo("spec.resources.requests.cpu: '2' must not be above the limit"
+                + " (spec.resources.limits.cpu: '1500m')");
+        assertThat(awaitEvent(ns, "greedy", "InvalidSpec").getType()).isEqualTo("Warning");
+        assertThat(admin.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(admin.services().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    /**
+     * A Function's name is its Service's, which must start with a letter. The CRD refuses {@code 2fast}; one stored
+     * before (under a CRD that took any DNS label, as Surge's did) is reported after the upgrade, and neither its
+     * Deployment (which the server would take) nor its Service is written — no Deployment without its Service.
+     */
+    @Test
+    void aFunctionNamedAsNoServiceMayBeIsRefusedAndOneStoredBeforeGetsNothingWritten() {
+        String ns = namespace("names");
+        assertRefusedAt(() -> create(function(ns, "2fast", "ghcr.io/acme/fast:1", 0, 1)), "metadata.name");
+
+        var crd = admin.apiextensions().v1().customResourceDefinitions().withName("functions.surge.dev");
+        setFunctionNamePattern(crd, DnsLabelNames.PATTERN); // the CRD as it was before
+        try {
+            await().atMost(30, TimeUnit.SECONDS).ignoreExceptions()
+                    .until(() -> create(function(ns, "2fast", "ghcr.io/acme/fast:1", 0, 1)) != null);
+        } finally {
+            setFunctionNamePattern(crd, DnsLabelNames.PATTERN_1035);
+            // back in force (422) before anything else runs; 409: a probe stored while the old one still applied
+            await().atMost(30, TimeUnit.SECONDS).until(() -> {
+                try {
+                    create(function(ns, "9probe", "ghcr.io/acme/probe:1", 0, 1));
+                    return false;
+                } catch (KubernetesClientException e) {
+                    return e.getCode() == 422;
+                }
+            });
+        }
+
+        Condition ready = awaitReady(Function.class, ns, "2fast", "False");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).isEqualTo("metadata.name: '2fast' must start with a letter, as the Function's"
+                + " Kubernetes Service takes this name (a DNS-1035 label); rename it, e.g. to 'fn-2fast'");
+        assertThat(admin.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(admin.services().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    /** The API server refuses the write as invalid (422), naming {@code field}, as the CRD's schema says. */
+    private static void assertRefusedAt(org.assertj.core.api.ThrowableAssert.ThrowingCallable write, String field) {
+        assertThatThrownBy(write).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(422);
+            assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField()).contains(field);
+        });
+    }
+
+    private static void setFunctionNamePattern(io.fabric8.kubernetes.client.dsl.Resource<?> crd, String pattern) {
+        crd.patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/spec/versions/0/schema"
+                + "/openAPIV3Schema/properties/metadata/properties/name/pattern\",\"value\":\"" + pattern + "\"}]");
+    }
+
+    /**
+     * What the operator cannot foresee: a resource name the API server does not know ({@code gpu}, for
+     * {@code nvidia.com/gpu}) passes the CRD and the operator's checks, and the server refuses the Deployment. Ready
+     * is False with the server's message and a Warning Event; the Service, applied first, is there, no Deployment
+     * is; the fix creates it. A refused edit later leaves the Deployment as it was.
+     */
+    @Test
+    void aWorkloadTheServerRefusesIsApplyFailedWithItsMessageUntilTheSpecIsFixed() {
+        String ns = namespace("refused");
+        Function gpu = function(ns, "renderer", "ghcr.io/acme/renderer:1", 0, 1);
+        gpu.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("gpu", new Quantity("1"))
+                .addToLimits("gpu", new Quantity("1")).build());
+        create(gpu);
+
+        Condition ready = awaitReady(Function.class, ns, "renderer", "False");
+        assertThat(ready.getReason()).isEqualTo("ApplyFailed");
+        assertThat(ready.getMessage()).startsWith("the API server refused the Function's workload (HTTP 422):"
+                + " Deployment.apps \"renderer\" is invalid:")
+                .contains("resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully"
+                        + " qualified")
+                .endsWith("; fix the Function's spec (the operator tries again, at most a minute apart)");
+        Event event = awaitEvent(ns, "renderer", "ApplyFailed");
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getMessage()).isEqualTo(ready.getMessage());
+        assertThat(admin.apps().deployments().inNamespace(ns).withName("renderer").get()).isNull();
+        assertThat(admin.services().inNamespace(ns).withName("renderer").get()).isNotNull();
+
+        mergePatch(admin.resources(Function.class).inNamespace(ns).withName("renderer"), "{\"spec\":{\"resources\":"
+                + "{\"requests\":{\"gpu\":null,\"nvidia.com/gpu\":\"1\"},\"limits\":{\"gpu\":null,\"nvidia.com/gpu\":\"1\"}}}}");
+        ready = awaitReady(Function.class, ns, "renderer", "True");
+        assertThat(ready.getReason()).isEqualTo("ScaledToZero");
+        Deployment deployment = admin.apps().deployments().inNamespace(ns).withName("renderer").get();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+                .containsOnlyKeys("nvidia.com/gpu");
+
+        mergePatch(admin.resources(Function.class).inNamespace(ns).withName("renderer"), "{\"spec\":{\"image\":"
+                + "\"ghcr.io/acme/renderer:2\",\"resources\":{\"limits\":{\"tpu\":\"1\"}}}}");
+        ready = awaitReady(Function.class, ns, "renderer", "False");
+        assertThat(ready.getReason()).isEqualTo("ApplyFailed");
+        assertThat(ready.getMessage()).contains("resources.limits[tpu]");
+        Deployment after = admin.apps().deployments().inNamespace(ns).withName("renderer").get();
+        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(deployment.getMetadata().getResourceVersion());
+    }
+
+    /**
+     * The dispatchers leave out a Trigger whose Function or dead-letter Function is missing or invalid; the operator
+     * says so, naming which, and the Trigger becomes Ready when that resource is fixed (an invalid Broker cannot be
+     * stored by this server: its schema catches all a Broker's rules; {@code SpecCheckTest} covers it).
+     */
+    @Test
+    void aTriggerWhoseFunctionOrDeadLetterFunctionIsInvalidOrMissingIsReadyOnlyOnceItIsFixed() {
+        String ns = namespace("references");
+        create(broker(ns, "orders", 1));
+        Function local = function(ns, "packer", null, 0, 1);
+        local.getSpec().setPath("functions/packer/target/quarkus-app");
+        create(local);
+        create(trigger(ns, "pack", "orders", "packer"));
+        Trigger audit = trigger(ns, "audit", "orders", null);
+        audit.getSpec().setUri("http://audit.example/");
+        var delivery = new dev.surge.kubernetes.api.TriggerDelivery();
+        var sink = new dev.surge.kubernetes.api.DeadLetterSink();
+        sink.setFunction("mourner");
+        delivery.setDeadLetterSink(sink);
+        audit.getSpec().setDelivery(delivery);
+        create(audit);
+
+        Condition pack = awaitReady(Trigger.class, ns, "pack", "False");
+        assertThat(pack.getReason()).isEqualTo("FunctionInvalid");
+        assertThat(pack.getMessage()).isEqualTo("spec.function: Function 'packer' in namespace references is invalid"
+                + " (spec.image: a Function on Kubernetes needs a container image (spec.path is for local mode only);"
+                + " set spec.image); fix it, or name another Function");
+        Condition deadLetters = awaitReady(Trigger.class, ns, "audit", "False");
+        assertThat(deadLetters.getReason()).isEqualTo("FunctionNotFound");
+        assertThat(deadLetters.getMessage()).isEqualTo("spec.delivery.deadLetterSink.function: there is no Function"
+                + " 'mourner' in namespace references; create it, or name an existing Function");
+
+        mergePatch(admin.resources(Function.class).inNamespace(ns).withName("packer"),
+                "{\"spec\":{\"image\":\"ghcr.io/acme/packer:1\"}}");
+        assertThat(awaitReady(Trigger.class, ns, "pack", "True").getReason()).isEqualTo("Routed");
+
+        // 1.20 ignores the CEL rule maxReplicas >= minReplicas; the runtime and the operator do not
+        create(function(ns, "mourner", "ghcr.io/acme/mourner:1", 3, 1));
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            Condition c = Conditions.ready(admin.resources(Trigger.class).inNamespace(ns).withName("audit").get()
+                    .getStatus()).orElseThrow();
+            assertThat(c.getReason()).isEqualTo("FunctionInvalid");
+            assertThat(c.getMessage()).startsWith("spec.delivery.deadLetterSink.function: Function 'mourner' in"
+                    + " namespace references is invalid (spec.scaling.maxReplicas: must not be below minReplicas (3))");
+        });
+        mergePatch(admin.resources(Function.class).inNamespace(ns).withName("mourner"),
+                "{\"spec\":{\"scaling\":{\"maxReplicas\":3}}}");
+        assertThat(awaitReady(Trigger.class, ns, "audit", "True").getReason()).isEqualTo("Routed");
     }
 
     @Test

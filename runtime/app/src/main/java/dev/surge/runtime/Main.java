@@ -32,9 +32,10 @@ public class Main {
 
     @Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
             description = "Serverless event functions on Kafka.",
-            subcommands = {Up.class, Validate.class, AotTrain.class, dev.surge.runtime.cli.SendCommand.class,
-                    dev.surge.runtime.cli.StatusCommand.class, dev.surge.runtime.cli.LogsCommand.class,
-                    dev.surge.runtime.cli.DeployCommand.class})
+            subcommands = {Up.class, Validate.class, dev.surge.runtime.cli.NewCommand.class,
+                    dev.surge.runtime.cli.SendCommand.class, dev.surge.runtime.cli.StatusCommand.class,
+                    dev.surge.runtime.cli.LogsCommand.class, dev.surge.runtime.cli.DeployCommand.class,
+                    AotTrain.class})
     static class Surge implements Runnable {
         @Override
         public void run() {

@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("Function")
 @ShortNames("sfn")
 @Categories(SurgeApi.CATEGORY)
-@SchemaCustomizer(DnsLabelNames.class)
+@SchemaCustomizer(value = DnsLabelNames.class, input = DnsLabelNames.DNS_1035)
 @AdditionalPrinterColumn(name = "Replicas", jsonPath = ".status.replicas", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyReplicas", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Lag", jsonPath = ".status.lag", type = AdditionalPrinterColumn.Type.INTEGER)

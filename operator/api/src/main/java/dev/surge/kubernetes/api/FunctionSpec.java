@@ -2,6 +2,7 @@ package dev.surge.kubernetes.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -12,6 +13,7 @@ import java.util.Map;
 
 /** A Function's spec, as surge.yaml's (the core's {@code FunctionSpecReader}). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(Quantities.class)
 @ValidationRule(value = "has(self.image) || has(self.path)",
         message = "a function needs a path (local mode: a built quarkus-app folder or jar) or an image (Kubernetes)")
 public class FunctionSpec {

@@ -20,12 +20,15 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.javaoperatorsdk.operator.processing.retry.Retry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -41,9 +44,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Function → Deployment + Service, scaled on the matching backlog. Observe (the Function, its Deployment, Service and
  * Triggers from the informers; the Triggers' matching backlog from Kafka every {@code pollingInterval}) → validate
- * ({@link SpecCheck}: nothing is written for an invalid spec) → apply ({@link WorkloadApply}; replicas decided by
- * {@link ReplicaDecision}, the shared {@code Scaler.decide}) → patch status (Ready, replicas, readyReplicas, lag,
- * lastScaleTime/Reason, observedGeneration) and record an Event for each scale and each change of readiness.
+ * ({@link SpecCheck}: nothing is written for an invalid spec) → apply ({@link WorkloadApply}: the Service, then the
+ * Deployment; replicas decided by {@link ReplicaDecision}, the shared {@code Scaler.decide}) → patch status (Ready,
+ * replicas, readyReplicas, lag, lastScaleTime/Reason, observedGeneration) and record an Event for each scale and each
+ * change of readiness. A write the API server refuses ends the reconcile: {@link #updateErrorStatus} reports it.
  *
  * <p>Polling is JOSDK's own: each reconcile of a valid Function asks to be run again when its next poll is due, and
  * JOSDK never runs two reconciles of one Function at once, so decisions for a Function never race (the role of
@@ -153,6 +157,9 @@ public final class FunctionReconciler implements Reconciler<Function> {
         var resources = function.getSpec().getResources();
         Service service = context.getSecondaryResource(Service.class).orElse(null);
         if (deployment == null) {
+            // The Service first: should the API server refuse one of the two, no Deployment runs without its Service
+            // (a refused write throws, and updateErrorStatus reports it).
+            service = workloads.ensure(service, FunctionWorkload.service(core, owner), context);
             // plan.decide() is always true without a Deployment: created with the decided replicas, so a function
             // at zero never starts a pod it does not need
             deployment = workloads.ensure(null,
@@ -193,18 +200,58 @@ public final class FunctionReconciler implements Reconciler<Function> {
                 .rescheduleAfter(ReplicaDecision.untilNextPoll(memory, policy, clock.instant(), MIN_REQUEUE));
     }
 
+    /**
+     * A reconcile that threw. A write the API server refused (or that did not reach it) is {@code Ready=False},
+     * reason {@value ApplyFailure#REASON}, with the server's message and a Warning Event; JOSDK then reconciles
+     * again with {@link #retry() backoff}, and a later success sets Ready from the Deployment again. Anything else is
+     * a bug: left to JOSDK (logged, retried the same way), the status as it was.
+     *
+     * <p>The message never counts attempts: an unchanged status is not patched again, and a patch would reconcile at
+     * once (this controller is not generation-aware) instead of after the backoff.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Function> updateErrorStatus(Function function, Context<Function> context,
+            Exception e) {
+        Optional<Readiness> failed = ApplyFailure.readiness(e);
+        if (failed.isEmpty()) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        FunctionStatus next = nextStatus(function, failed.get(), null, null, null, null, clock.instant());
+        if (next == null) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        function.setStatus(next);
+        return ErrorStatusUpdateControl.patchStatus(function);
+    }
+
+    /**
+     * How JOSDK reconciles a Function again after a reconcile threw (e.g. {@value ApplyFailure#REASON}): after 1 s,
+     * 1 s, 2 s, 4 s … at most a minute apart, for as long as it fails. Never giving up, as the default retry does
+     * after five attempts: its scaling polls ride on its reconciles. Activation requests and spec changes reconcile
+     * at once meanwhile.
+     */
+    public static Retry retry() {
+        return new GenericRetry().setInitialInterval(Duration.ofSeconds(1)).setIntervalMultiplier(2)
+                .setMaxInterval(Duration.ofMinutes(1).toMillis()).withoutMaxAttempts();
+    }
+
     private static String applied(Function function, Deployment deployment, Service service) {
         return function.getMetadata().getUid() + "/" + function.getMetadata().getGeneration() + "/"
                 + deployment.getMetadata().getResourceVersion() + "/"
                 + (service == null ? "-" : service.getMetadata().getResourceVersion());
     }
 
-    /** The valid Triggers that target this Function and name an existing Broker: those that deliver to it. */
+    /** The Triggers that target this Function and that the dispatchers run (as the Trigger controller says). */
     private static List<dev.surge.core.resource.Trigger> triggers(Function function, Context<Function> context) {
         List<dev.surge.core.resource.Trigger> triggers = new ArrayList<>();
         for (Trigger t : context.getSecondaryResources(Trigger.class)) {
-            Broker broker = broker(context, t.getMetadata().getNamespace(), t.getSpec().getBroker());
-            SpecCheck.Checked<dev.surge.core.resource.Trigger> checked = SpecCheck.trigger(t, broker, function);
+            SpecCheck.Checked<dev.surge.core.resource.Trigger> checked = SpecCheck.trigger(t, id -> switch (id.kind()) {
+                case "Broker" -> broker(context, id.namespace(), id.name());
+                // this Function as reconciled; another one (a dead-letter sink) as cached
+                case "Function" -> id.name().equals(function.getMetadata().getName()) ? function
+                        : context.getPrimaryCache().get(new ResourceID(id.name(), id.namespace())).orElse(null);
+                default -> null;
+            });
             if (checked.valid()) {
                 triggers.add(checked.resource());
             }
@@ -270,6 +317,21 @@ public final class FunctionReconciler implements Reconciler<Function> {
      */
     private UpdateControl<Function> status(Function function, Readiness readiness, Deployment deployment, Long lag,
             Instant lastActive, ScalingDecision scaled, Instant now) {
+        FunctionStatus next = nextStatus(function, readiness, deployment, lag, lastActive, scaled, now);
+        if (next == null) {
+            return UpdateControl.noUpdate();
+        }
+        function.setStatus(next);
+        return UpdateControl.patchStatus(function);
+    }
+
+    /**
+     * The status with these values, recording an Event when readiness changes; null when it is the status there.
+     *
+     * @param deployment the Deployment whose replicas to show, or null to keep those there
+     */
+    private FunctionStatus nextStatus(Function function, Readiness readiness, Deployment deployment, Long lag,
+            Instant lastActive, ScalingDecision scaled, Instant now) {
         FunctionStatus before = function.getStatus() == null ? new FunctionStatus() : function.getStatus();
         FunctionStatus next = StatusValues.copy(before, FunctionStatus.class);
         next.setObservedGeneration(function.getMetadata().getGeneration());
@@ -292,11 +354,7 @@ public final class FunctionReconciler implements Reconciler<Function> {
         if (Conditions.changes(before, readiness)) {
             events.readiness(function, readiness);
         }
-        if (StatusValues.same(before, next)) {
-            return UpdateControl.noUpdate();
-        }
-        function.setStatus(next);
-        return UpdateControl.patchStatus(function);
+        return StatusValues.same(before, next) ? null : next;
     }
 
     /** A time of the status, or null when it is not one (the status is the operator's, but may be edited). */

@@ -36,11 +36,12 @@ import java.util.stream.Collectors;
 
 /**
  * Trigger → validated routing. Observe (the Trigger; its Broker and Function from informers of this controller)
- * → validate ({@link SpecCheck}: its own spec, and that the Broker and the Function it names exist) → patch status
- * (Ready, consumerGroup). The dispatchers do the delivering; they read the Triggers themselves.
+ * → validate ({@link SpecCheck}: its own spec, and that the Broker, the Function and the dead-letter Function it
+ * names exist and are valid — the rules by which the dispatchers decide what they run) → patch status (Ready,
+ * consumerGroup). The dispatchers do the delivering; they read the Triggers themselves.
  *
  * <p>A Broker or Function created, changed or deleted reconciles the Triggers that name it, so a Trigger that was
- * waiting for its Function becomes Ready as soon as the Function exists, without polling.
+ * waiting for its Function becomes Ready as soon as the Function exists and is valid, without polling.
  *
  * <p>{@code status.lag} is the Trigger's matching backlog as its Function's scaler last read it
  * ({@link MatchingBacklogs}, every {@code pollingInterval} of that Function): Kafka is asked once, and a change
@@ -82,10 +83,18 @@ public final class TriggerReconciler implements Reconciler<Trigger> {
                         .withName(BROKERS)
                         .withSecondaryToPrimaryMapper(b -> naming(context, b, (t, n) -> n.equals(t.getSpec().getBroker())))
                         .build(), context),
+                // its target and its dead-letter sink: a Trigger waits for either to exist or to become valid
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Function.class, Trigger.class)
                         .withName(FUNCTIONS)
-                        .withSecondaryToPrimaryMapper(f -> naming(context, f, (t, n) -> n.equals(t.getSpec().getFunction())))
+                        .withSecondaryToPrimaryMapper(f -> naming(context, f, (t, n) -> n.equals(t.getSpec().getFunction())
+                                || n.equals(deadLetterFunction(t))))
                         .build(), context));
+    }
+
+    private static String deadLetterFunction(Trigger trigger) {
+        var delivery = trigger.getSpec().getDelivery();
+        return delivery == null || delivery.getDeadLetterSink() == null ? null
+                : delivery.getDeadLetterSink().getFunction();
     }
 
     /** The Triggers in {@code named}'s namespace that name it. */
@@ -101,11 +110,12 @@ public final class TriggerReconciler implements Reconciler<Trigger> {
     @Override
     public UpdateControl<Trigger> reconcile(Trigger trigger, Context<Trigger> context) {
         String namespace = trigger.getMetadata().getNamespace();
-        Broker broker = trigger.getSpec() == null || trigger.getSpec().getBroker() == null ? null
-                : cached(context, Broker.class, BROKERS, trigger.getSpec().getBroker(), namespace);
-        Function function = trigger.getSpec() == null || trigger.getSpec().getFunction() == null ? null
-                : cached(context, Function.class, FUNCTIONS, trigger.getSpec().getFunction(), namespace);
-        SpecCheck.Checked<dev.surge.core.resource.Trigger> checked = SpecCheck.trigger(trigger, broker, function);
+        // the runtime's rules for what it runs, on what this controller's informers hold
+        SpecCheck.Checked<dev.surge.core.resource.Trigger> checked = SpecCheck.trigger(trigger, id -> switch (id.kind()) {
+            case "Broker" -> cached(context, Broker.class, BROKERS, id.name(), id.namespace());
+            case "Function" -> cached(context, Function.class, FUNCTIONS, id.name(), id.namespace());
+            default -> null;
+        });
         Readiness readiness = checked.valid()
                 ? Readiness.ready("Routed", "events of Broker " + checked.resource().broker() + " that pass the"
                         + " filters go to " + (checked.resource().function() != null

@@ -1,6 +1,6 @@
 package dev.surge.runtime.kubernetes;
 
-import dev.surge.runtime.kubernetes.ResourceSelection.Rejected;
+import dev.surge.kubernetes.api.ResourceSelection.Rejected;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surge.core.resource.ResourceSet;
+import dev.surge.kubernetes.api.ResourceSelection;
 import dev.surge.runtime.kubernetes.FunctionServices.FunctionUrl;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.net.URI;

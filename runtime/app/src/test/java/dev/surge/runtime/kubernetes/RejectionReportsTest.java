@@ -3,7 +3,7 @@ package dev.surge.runtime.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surge.core.resource.Problem;
-import dev.surge.runtime.kubernetes.ResourceSelection.Rejected;
+import dev.surge.kubernetes.api.ResourceSelection.Rejected;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +29,6 @@ class RejectionReportsTest {
     }
 
     private static Rejected rejected(String field, String message) {
-        return new Rejected("Trigger", "shop", "t", List.of(new Problem("kubernetes", 1, "Trigger/t", field, message)));
+        return new Rejected("Trigger", "shop", "t", "BrokerNotFound", List.of(new Problem("kubernetes", 1, "Trigger/t", field, message)));
     }
 }

@@ -87,6 +87,22 @@ final class DocumentFields {
         return text;
     }
 
+    /**
+     * As {@link #dnsLabel} (required), and starting with a letter: a DNS-1035 label, as Kubernetes asks of a
+     * Service's name.
+     *
+     * @param why what takes this name, for the message (e.g. "its Kubernetes Service")
+     */
+    String dns1035Label(JsonNode node, String prefix, String key, String why) {
+        String name = dnsLabel(node, prefix, key, null);
+        if (name != null && !Character.isLetter(name.charAt(0))) {
+            problem(prefix + key, "'" + name + "' must start with a letter, as " + why + " takes this name (a"
+                    + " DNS-1035 label); rename it, e.g. to 'fn-" + name + "'");
+            return null;
+        }
+        return name;
+    }
+
     int integer(JsonNode node, String prefix, String key, int fallback, int min, int max) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {

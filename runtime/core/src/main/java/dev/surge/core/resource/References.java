@@ -1,17 +1,45 @@
 package dev.surge.core.resource;
 
 import dev.surge.core.delivery.DeadLetterSink;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Checks what no single document can: names are unique per kind and namespace, and every resource a Trigger
- * names exists in its namespace (its broker, its target function, its dead-letter function). Each problem is
- * reported at the document that declares the offending resource.
+ * The references between resources: which resources a Trigger names ({@link #of}, the one list of them that
+ * surge.yaml's reader and a cluster's selection both check), and the check of a file: names are unique per kind and
+ * namespace, and every resource a Trigger names exists in its namespace (its broker, its target function, its
+ * dead-letter function). Each problem is reported at the document that declares the offending resource.
  */
-final class References {
+public final class References {
     private References() {
+    }
+
+    /**
+     * One resource a Trigger names.
+     *
+     * @param field  the Trigger's field that names it, e.g. {@code spec.delivery.deadLetterSink.function}
+     * @param target the resource named, in the Trigger's namespace
+     */
+    public record Reference(String field, ResourceId target) {
+    }
+
+    /** What {@code trigger} names, in this order: its broker, its target function, its dead-letter function. */
+    public static List<Reference> of(Trigger trigger) {
+        String namespace = trigger.namespace();
+        List<Reference> references = new ArrayList<>();
+        if (trigger.broker() != null) {
+            references.add(new Reference("spec.broker", new ResourceId("Broker", namespace, trigger.broker())));
+        }
+        if (trigger.function() != null) {
+            references.add(new Reference("spec.function", new ResourceId("Function", namespace, trigger.function())));
+        }
+        if (trigger.delivery().deadLetterSink() instanceof DeadLetterSink.Function f) {
+            references.add(new Reference("spec.delivery.deadLetterSink.function",
+                    new ResourceId("Function", namespace, f.name())));
+        }
+        return references;
     }
 
     /** @param declared every resource read, in document order */
@@ -26,23 +54,13 @@ final class References {
         }
         for (Declared<?> d : declared) {
             if (d.resource() instanceof Trigger t) {
-                checkTrigger(t, d.at(), seen);
+                for (Reference ref : of(t)) {
+                    if (!seen.contains(ref.target())) {
+                        d.at().problem(ref.field(), "no " + ref.target().kind() + " named '" + ref.target().name()
+                                + "' in namespace '" + ref.target().namespace() + "'");
+                    }
+                }
             }
-        }
-    }
-
-    private static void checkTrigger(Trigger t, DocumentFields at, Set<ResourceId> ids) {
-        String namespace = t.namespace();
-        if (t.broker() != null && !ids.contains(new ResourceId("Broker", namespace, t.broker()))) {
-            at.problem("spec.broker", "no Broker named '" + t.broker() + "' in namespace '" + namespace + "'");
-        }
-        if (t.function() != null && !ids.contains(new ResourceId("Function", namespace, t.function()))) {
-            at.problem("spec.function", "no Function named '" + t.function() + "' in namespace '" + namespace + "'");
-        }
-        if (t.delivery().deadLetterSink() instanceof DeadLetterSink.Function f
-                && !ids.contains(new ResourceId("Function", namespace, f.name()))) {
-            at.problem("spec.delivery.deadLetterSink.function", "no Function named '" + f.name()
-                    + "' in namespace '" + namespace + "'");
         }
     }
 }

@@ -155,7 +155,7 @@ public final class ResourceLoader {
         } else if (!API_VERSION.equals(apiVersion)) {
             fields.problem("apiVersion", "'" + apiVersion + "' is not supported; use " + API_VERSION);
         }
-        Metadata metadata = metadata(doc.path("metadata"), fields);
+        Metadata metadata = metadata(doc.path("metadata"), "Function".equals(kind), fields);
         JsonNode spec = doc.path("spec");
         if (!spec.isMissingNode() && !spec.isObject()) {
             fields.problem("spec", "must be a mapping");
@@ -177,7 +177,8 @@ public final class ResourceLoader {
         return resource == null ? null : new Declared<>(resource, fields);
     }
 
-    private static Metadata metadata(JsonNode node, DocumentFields fields) {
+    /** @param serviceName whether the name also names a Kubernetes Service (a Function's), so must start with a letter */
+    private static Metadata metadata(JsonNode node, boolean serviceName, DocumentFields fields) {
         if (node.isMissingNode()) {
             fields.problem("metadata", "is required with at least a name");
             return null;
@@ -187,7 +188,8 @@ public final class ResourceLoader {
             return null;
         }
         fields.unknownFields(node, "metadata.", Set.of("name", "namespace", "labels", "annotations"));
-        String name = fields.dnsLabel(node, "metadata.", "name", null);
+        String name = serviceName ? fields.dns1035Label(node, "metadata.", "name", "the Function's Kubernetes Service")
+                : fields.dnsLabel(node, "metadata.", "name", null);
         String namespace = fields.dnsLabel(node, "metadata.", "namespace", Metadata.DEFAULT_NAMESPACE);
         if (namespace != null && RESERVED_NAMESPACES.contains(namespace)) {
             fields.problem("metadata.namespace", "'" + namespace + "' is reserved for the runtime's /" + namespace

@@ -150,7 +150,64 @@ class ResourceLoaderTest {
                 Arguments.of(function("{minReplicas: 4, maxReplicas: 2}"), "spec.scaling.maxReplicas: must not be below minReplicas (4)"),
                 Arguments.of(function("{lagThreshold: 0}"), "spec.scaling.lagThreshold: must be a whole number from 1"),
                 Arguments.of(function("{cooldownPeriod: 5m}"), "spec.scaling.cooldownPeriod: '5m' is not an ISO-8601 duration"),
-                Arguments.of(function("{maxReplica: 3}"), "spec.scaling.maxReplica: unknown field"));
+                Arguments.of(function("{maxReplica: 3}"), "spec.scaling.maxReplica: unknown field"),
+                Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Function\nmetadata: {name: 2fast}\nspec: {path: f}\n",
+                        "document 1 (Function/2fast): metadata.name: '2fast' must start with a letter, as the"
+                                + " Function's Kubernetes Service takes this name (a DNS-1035 label); rename it, e.g."
+                                + " to 'fn-2fast'"),
+                Arguments.of(functionSpec("env: {2FA_SECRET: x}"), "document 1 (Function/f): spec.env.2FA_SECRET:"
+                        + " '2FA_SECRET' is not a valid environment variable name: use letters, digits, '_', '-' and"
+                        + " '.', not starting with a digit"),
+                Arguments.of(functionSpec("env: {'MY VAR': x}"), "spec.env.MY VAR: 'MY VAR' is not a valid environment"
+                        + " variable name"),
+                Arguments.of(functionSpec("env: {..hidden: x}"), "spec.env...hidden: '..hidden' is not a valid"
+                        + " environment variable name: it must not be '.' or start with '..'"),
+                Arguments.of(functionSpec("resources: {requests: {cpu: lots}}"), "document 1 (Function/f):"
+                        + " spec.resources.requests.cpu: 'lots' is not a quantity: write a number with an optional"
+                        + " suffix, e.g. 500m or '0.5' (CPU), 256Mi or 1G (memory)"),
+                Arguments.of(functionSpec("resources: {limits: {memory: 256MB}}"),
+                        "spec.resources.limits.memory: '256MB' is not a quantity"),
+                Arguments.of(functionSpec("resources: {limits: {cpu: 0.5}}"),
+                        "spec.resources.limits.cpu: '0.5' is not a quantity"),
+                Arguments.of(functionSpec("resources: {requests: {memory: '-1Gi'}}"),
+                        "spec.resources.requests.memory: must not be negative, not '-1Gi'"),
+                Arguments.of(functionSpec("resources: {requests: {cpu: '2'}, limits: {cpu: 1500m}}"),
+                        "spec.resources.requests.cpu: '2' must not be above the limit (spec.resources.limits.cpu:"
+                                + " '1500m')"),
+                Arguments.of(functionSpec("resources: {requests: [cpu]}"),
+                        "spec.resources.requests: must be a mapping of resource names to quantities"),
+                Arguments.of(functionSpec("resources: {request: {cpu: 1}}"),
+                        "spec.resources.request: unknown field; known fields here: claims, limits, requests"));
+    }
+
+    private static String functionSpec(String more) {
+        return "apiVersion: surge.dev/v1alpha1\nkind: Function\nmetadata: {name: f}\nspec: {path: app, " + more + "}\n";
+    }
+
+    @Test
+    void aFunctionTakesEveryEnvNameAndQuantityThatKubernetesTakes() throws Exception {
+        ResourceSet set = ResourceLoader.parse(functionSpec("env: {MY_VAR: a, my.var: b, _x: c, -y: d, .z: e, X1: f},"
+                + " resources: {requests: {cpu: 250m, memory: 128Mi, ephemeral-storage: '1e9', nvidia.com/gpu: 1},"
+                + " limits: {cpu: '1', memory: 0.5Gi, ephemeral-storage: 2G, nvidia.com/gpu: 1}}"), "s.yaml", BASE);
+
+        assertThat(set.functions().get(0).env()).containsOnlyKeys("MY_VAR", "my.var", "_x", "-y", ".z", "X1");
+    }
+
+    @Test
+    void onlyAFunctionsNameMustStartWithALetterAsOnlyItNamesAService() throws Exception {
+        ResourceSet set = ResourceLoader.parse("""
+                apiVersion: surge.dev/v1alpha1
+                kind: Broker
+                metadata: {name: 2026-orders}
+                ---
+                apiVersion: surge.dev/v1alpha1
+                kind: Trigger
+                metadata: {name: 3d-prints}
+                spec: {broker: 2026-orders, uri: 'http://x'}
+                """, "s.yaml", BASE);
+
+        assertThat(set.broker("default", "2026-orders")).isPresent();
+        assertThat(set.triggers()).extracting(Trigger::name).containsExactly("3d-prints");
     }
 
     private static String function(String scaling) {

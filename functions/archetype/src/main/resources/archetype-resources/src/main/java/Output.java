@@ -1,0 +1,5 @@
+package ${package};
+
+/** The data of the reply event. */
+public record Output(String message) {
+}
