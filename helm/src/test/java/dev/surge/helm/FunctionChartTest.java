@@ -8,6 +8,8 @@ import com.marcnuri.helm.LintResult;
 import dev.surge.helm.Charts.Rendered;
 import dev.surge.kubernetes.api.CrdValidator;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -77,7 +79,7 @@ class FunctionChartTest {
         assertValid(rendered);
         JsonNode function = rendered.get("Function", "greeter");
         assertThat(function.at("/metadata/namespace").asText()).isEqualTo("demo");
-        assertThat(function.at("/spec/image").asText()).isEqualTo("ghcr.io/surge-dev/greeter:0.1.0");
+        assertThat(function.at("/spec/image").asText()).isEqualTo("ghcr.io/surge-dev/greeter:1.0.0-SNAPSHOT");
         assertThat(function.at("/spec/port").asInt()).isEqualTo(8080);
         assertThat(function.at("/spec/scaling").isMissingNode()).as("no empty scaling: the CRD's defaults apply").isTrue();
         assertThat(function.at("/spec/env").isMissingNode()).isTrue();
@@ -119,6 +121,33 @@ class FunctionChartTest {
         assertThat(rendered.get("Trigger", "greet").at("/spec/function").asText()).isEqualTo("hello");
     }
 
+    /**
+     * The values files that ship with the example functions and the function template (functions/*&#47;helm/), as
+     * their READMEs install them: {@code helm install NAME helm/function -f helm/values.yaml --set function.image=…}.
+     */
+    @Test
+    void theExampleFunctionsValuesFilesRenderValidResources() throws IOException {
+        Path functions = Charts.dir("..").resolve("functions");
+        List<Path> files = new ArrayList<>();
+        try (var found = Files.walk(functions)) {
+            found.filter(f -> f.getParent().getFileName().toString().equals("helm") && f.toString().endsWith(".yaml"))
+                    .filter(f -> !f.toString().contains("/target/")).sorted().forEach(files::add);
+        }
+        assertThat(files).extracting(f -> functions.relativize(f).toString()).contains("greeter/helm/values.yaml",
+                "orders/helm/values.yaml", "orders/helm/inventory.yaml", "orders/helm/confirmation.yaml");
+        for (Path file : files) {
+            // the template's placeholders as 'surge new order-audit --event-type shop.order.placed' fills them
+            String values = Files.readString(file).replace("${artifactId}", "order-audit").replace("${version}",
+                    "1.0.0-SNAPSHOT").replace("${eventType}", "shop.order.placed");
+            Rendered rendered = Charts.render(Charts.FUNCTION, "release", "demo", values + "\n", "1.26.0");
+            assertValid(rendered);
+            String name = Charts.YAML.readTree(values).at("/function/name").asText();
+            assertThat(rendered.get("Function", name)).as(file.toString()).isNotNull();
+            assertThat(rendered.ofKind("Trigger")).as(file.toString()).isNotEmpty()
+                    .allSatisfy(t -> assertThat(t.at("/spec/function").asText()).isEqualTo(name));
+        }
+    }
+
     @Test
     void noTriggersIsAFunctionAlone() {
         Rendered rendered = Charts.render(Charts.FUNCTION, "triggers: []");
@@ -137,7 +166,15 @@ class FunctionChartTest {
         compare(specSchema("Function"), schema.at("/properties/function"), "function", Set.of("path"), differences);
         compare(specSchema("Trigger"), schema.at("/properties/triggers/items"), "triggers[]", Set.of("function", "uri"),
                 differences);
-        assertThat(differences).isEmpty();
+        // the names: the CRDs' rules for metadata.name (the Function's may also be empty: the release name)
+        JsonNode functionName = CrdValidator.of("Function").schema().at("/properties/metadata/properties/name");
+        assertThat(schema.at("/properties/function/properties/name/pattern").asText())
+                .isEqualTo("^$|" + functionName.path("pattern").asText());
+        assertThat(schema.at("/properties/function/properties/name/maxLength").asInt())
+                .isEqualTo(functionName.path("maxLength").asInt());
+        compare(CrdValidator.of("Trigger").schema().at("/properties/metadata/properties/name"),
+                schema.at("/properties/triggers/items/properties/name"), "triggers[].name", Set.of(), differences);
+        assertThat(differences).as("regenerate with: python3 helm/function/generate-schema.py").isEmpty();
         assertThat(schema.at("/properties/function/required")).extracting(JsonNode::asText).containsExactly("image");
         assertThat(schema.at("/properties/triggers/items/required")).extracting(JsonNode::asText)
                 .containsExactly("name", "broker");
@@ -222,6 +259,7 @@ class FunctionChartTest {
             a cooldown in Go's format          | function: {scaling: {cooldownPeriod: 30s}}                    | at '/function/scaling/cooldownPeriod'
             maxReplicas below minReplicas      | function: {scaling: {minReplicas: 3, maxReplicas: 2}}         | function.scaling.maxReplicas (2) must not be below function.scaling.minReplicas (3)
             a name that is no DNS label        | function: {name: Greeter}                                     | at '/function/name'
+            a name starting with a digit       | function: {name: 2fast}                                       | at '/function/name'
             a Trigger without a Broker         | triggers: [{name: t}]                                         | at '/triggers/0': missing property 'broker'
             a Trigger without a name           | triggers: [{broker: b}]                                       | at '/triggers/0': missing property 'name'
             a Trigger with its own target      | triggers: [{name: t, broker: b, uri: 'http://x'}]             | at '/triggers/0': additional properties 'uri' not allowed
@@ -242,7 +280,10 @@ class FunctionChartTest {
     void aReleaseNameThatIsNoFunctionNameIsRefusedUnlessFunctionNameIsGiven() {
         // Helm allows dots in release names; a Function's name is a DNS label
         assertThatThrownBy(() -> Charts.render(Charts.FUNCTION, "greeter.v2", "demo", "", "1.26.0"))
-                .hasMessageContaining("function.name: 'greeter.v2' (default: the release name) must be a DNS label");
+                .hasMessageContaining("function.name: 'greeter.v2' (default: the release name) must be a DNS-1035 label");
+        // a Function's Service is named after it: a name starting with a digit is refused too
+        assertThatThrownBy(() -> Charts.render(Charts.FUNCTION, "2fast", "demo", "", "1.26.0"))
+                .hasMessageContaining("function.name: '2fast'");
         assertThat(Charts.render(Charts.FUNCTION, "greeter.v2", "demo", "function: {name: greeter-v2}", "1.26.0")
                 .get("Trigger", "greet").at("/spec/function").asText()).isEqualTo("greeter-v2");
     }
