@@ -174,7 +174,7 @@ class SurgeChartTest {
     void theDefaultsRunEachComponentAsTheDocsSay() throws IOException {
         Rendered rendered = Charts.render(Charts.SURGE, "");
         JsonNode operator = container(rendered, "surge-operator");
-        assertThat(operator.path("image").asText()).isEqualTo("ghcr.io/surge-dev/surge-operator:0.1.0");
+        assertThat(operator.path("image").asText()).isEqualTo("ghcr.io/surge-dev/surge-operator:0.1.0-SNAPSHOT");
         assertThat(env(operator)).containsEntry("SURGE_KAFKA_BOOTSTRAP_SERVERS", "my-cluster-kafka-bootstrap.kafka.svc:9092")
                 .containsEntry("SURGE_KAFKA_CLIENT_PROPERTIES_FILE", "/etc/surge/kafka/config/client.properties")
                 // the default of surge.operator.ingress-url is this Service's address
@@ -188,7 +188,7 @@ class SurgeChartTest {
 
         for (String role : List.of("ingress", "dispatcher")) {
             JsonNode c = container(rendered, "surge-" + role);
-            assertThat(c.path("image").asText()).isEqualTo("ghcr.io/surge-dev/surge-runtime:0.1.0");
+            assertThat(c.path("image").asText()).isEqualTo("ghcr.io/surge-dev/surge-runtime:0.1.0-SNAPSHOT");
             assertThat(args(c)).containsExactly("up", "--resources", "kubernetes", "--roles", role, "--port", "8080",
                     "--data-dir", "/tmp/surge", "--kafka-bootstrap-servers", "$(SURGE_KAFKA_BOOTSTRAP_SERVERS)",
                     "--kafka-config", "$(SURGE_KAFKA_CLIENT_PROPERTIES_FILE)");

@@ -143,7 +143,7 @@ class ChartOnKubernetesIT {
         // helm/function's defaults: Function greeter at zero, Trigger greet (type dev.surge.greet); polled once an
         // hour, so only the dispatcher's activation request can start it
         Rendered greeter = Charts.render(Charts.FUNCTION, "greeter", DEMO,
-                "function: {image: 'ghcr.io/surge-dev/greeter:0.1.0', scaling: {pollingInterval: PT1H}}", "1.20.2");
+                "function: {image: 'ghcr.io/surge-dev/greeter:1.0.0-SNAPSHOT', scaling: {pollingInterval: PT1H}}", "1.20.2");
         apply(greeter);
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             Deployment d = admin.apps().deployments().inNamespace(DEMO).withName("greeter").get();
