@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.surge.kafka.EmbeddedKafka;
 import dev.surge.kubernetes.api.SurgeApi;
 import dev.surge.kubernetes.api.SurgeCrds;
+import dev.surge.kubetest.ChildJvms;
 import dev.surge.kubetest.RealApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,7 +66,7 @@ class ActivationOnKubernetesIT {
 
     static KubernetesClient admin;
     static EmbeddedKafka kafka;
-    static final List<Process> processes = new ArrayList<>();
+    static ChildJvms jvms;
     static int ingressPort;
     static int dispatcherPort;
 
@@ -82,6 +81,7 @@ class ActivationOnKubernetesIT {
                     .create();
         }
         kafka = EmbeddedKafka.start(DIR.resolve("kafka"), 0);
+        jvms = new ChildJvms(DIR);
 
         int operatorPort = freePort();
         Process operator = start("operator", List.of("-jar", System.getProperty("surge.operator.jar")), Map.of(
@@ -120,13 +120,10 @@ class ActivationOnKubernetesIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         try {
-            for (Process p : processes) {
-                p.destroy();
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+            if (jvms != null) {
+                jvms.close();
             }
         } finally {
             if (kafka != null) {
@@ -208,17 +205,12 @@ class ActivationOnKubernetesIT {
         String account = "surge-" + role;
         bind(role, account);
         Path kubeconfig = DIR.resolve(role + ".kubeconfig");
-        Files.writeString(kubeconfig, kubeconfig(admin.getConfiguration(), api.serviceAccountToken(SYSTEM, account)));
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx384m"));
+        Files.writeString(kubeconfig, api.kubeconfigAs(SYSTEM, account));
+        List<String> command = new ArrayList<>(List.of("-Xmx384m"));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(DIR.resolve(role + ".log").toFile());
-        builder.environment().put("KUBECONFIG", kubeconfig.toString());
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        processes.add(p);
-        return p;
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("KUBECONFIG", kubeconfig.toString());
+        return jvms.start(role, command, all);
     }
 
     static void bind(String role, String account) throws IOException {
@@ -248,19 +240,7 @@ class ActivationOnKubernetesIT {
     }
 
     static void awaitReady(String role, Process p, int port) {
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-            assertThat(p.isAlive()).as(role + " alive, see " + DIR.resolve(role + ".log")).isTrue();
-            return status("http://127.0.0.1:" + port + "/q/health/ready") == 200;
-        });
-    }
-
-    /** A kubeconfig with the API server of {@code admin} and nothing but the ServiceAccount's token. */
-    static String kubeconfig(Config admin, String token) {
-        String ca = admin.getCaCertFile() != null ? "    certificate-authority: " + admin.getCaCertFile() + "\n"
-                : "    certificate-authority-data: " + admin.getCaCertData() + "\n";
-        return "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: " + admin.getMasterUrl()
-                + "\n" + ca + "users:\n- name: sa\n  user:\n    token: " + token + "\ncontexts:\n- name: test\n"
-                + "  context: {cluster: test, user: sa, namespace: " + SYSTEM + "}\ncurrent-context: test\n";
+        jvms.awaitReady(role, p, port, Duration.ofSeconds(120));
     }
 
     static GenericKubernetesResource document(String kind, String name, String spec) {
@@ -295,15 +275,7 @@ class ActivationOnKubernetesIT {
     }
 
     static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException notListeningYet) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return ChildJvms.status(url);
     }
 
     static <T> Watcher<T> watcher(java.util.function.Consumer<T> onEvent) {
@@ -328,10 +300,8 @@ class ActivationOnKubernetesIT {
                 micros.stream().map(m -> String.format(Locale.ROOT, "%.1f", m / 1000.0)).toList());
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return ChildJvms.freePort();
     }
 
     static void deleteRecursively(Path dir) throws IOException {

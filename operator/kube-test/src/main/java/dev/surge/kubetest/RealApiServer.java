@@ -208,6 +208,22 @@ public final class RealApiServer implements BeforeAllCallback, BeforeEachCallbac
         .getStatus().getToken();
   }
 
+  /**
+   * A kubeconfig (YAML) for this server with nothing but a fresh token of ServiceAccount {@code namespace/name}
+   * (created if absent), its namespace as the context's: what a pod of that account gets, for a child process that
+   * takes fabric8's usual configuration ({@code KUBECONFIG}).
+   */
+  public String kubeconfigAs(String namespace, String serviceAccount) {
+    String token = serviceAccountToken(namespace, serviceAccount);
+    Config admin = client().getConfiguration();
+    String ca = admin.getCaCertFile() != null ? "    certificate-authority: " + admin.getCaCertFile() + "\n"
+        : "    certificate-authority-data: " + admin.getCaCertData() + "\n";
+    return "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: " + admin.getMasterUrl()
+        + "\n" + ca + "users:\n- name: " + serviceAccount + "\n  user:\n    token: " + token + "\ncontexts:\n"
+        + "- name: test\n  context: {cluster: test, user: " + serviceAccount + ", namespace: " + namespace + "}\n"
+        + "current-context: test\n";
+  }
+
   private synchronized KubernetesClient track(KubernetesClient client) {
     clients.add(client);
     return client;

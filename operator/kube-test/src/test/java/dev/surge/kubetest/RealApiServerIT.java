@@ -129,6 +129,25 @@ class RealApiServerIT {
     }
   }
 
+  @Test
+  void kubeconfigAsAuthenticatesAsTheServiceAccountAlone(TestInfo test) throws Exception {
+    String ns = namespace(test);
+    java.nio.file.Path file = java.nio.file.Path.of("target", "kube-api", "reader.kubeconfig");
+    Files.writeString(file, api.kubeconfigAs(ns, "reader"));
+    var kubectl = new ProcessBuilder(KubeBinaries.expectedIn(System::getenv).kubectl().toString(),
+        "--kubeconfig", file.toString(), "get", "configmaps").redirectErrorStream(true).start();
+    try {
+      assertThat(kubectl.waitFor(30, TimeUnit.SECONDS)).as("kubectl finished").isTrue();
+      // no rights granted: refused, as the ServiceAccount, in its namespace (the context's)
+      assertThat(new String(kubectl.getInputStream().readAllBytes()))
+          .contains("User \"system:serviceaccount:" + ns + ":reader\" cannot list resource \"configmaps\"")
+          .contains("in the namespace \"" + ns + "\"");
+      assertThat(kubectl.exitValue()).isNotZero();
+    } finally {
+      kubectl.destroyForcibly();
+    }
+  }
+
   private static void assertForbidden(Runnable call, String verb) {
     assertThatThrownBy(call::run).as(verb).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
       assertThat(e.getCode()).isEqualTo(403);

@@ -1,0 +1,41 @@
+package dev.surge.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** What the charts print after an install: where things are, and how to post the first event. */
+class NotesTest {
+    @Test
+    void theSurgeChartSaysHowToPostTheFirstEventToItsIngress() {
+        String notes = Charts.notes(Charts.SURGE, "surge", "surge", "");
+        assertThat(notes).contains("kubectl port-forward -n surge svc/surge-ingress 8080:80")
+                .contains("curl -i http://localhost:8080/demo/default")
+                .contains("-H 'ce-specversion: 1.0' -H 'ce-id: 1' -H 'ce-source: /cli' -H 'ce-type: dev.surge.greet'")
+                .contains("kind: Broker").contains("kind: Function").contains("kind: Trigger")
+                .contains("Kafka      my-cluster-kafka-bootstrap.kafka.svc:9092 (PLAINTEXT)")
+                .contains("watching   all namespaces")
+                // all namespaces and no list: no NetworkPolicy could be made, and the user is told
+                .contains("No NetworkPolicy was made");
+    }
+
+    @Test
+    void theSurgeNotesFollowTheValues() {
+        String notes = Charts.notes(Charts.SURGE, "acme", "events", SurgeChartTest.STRIMZI_SCRAM);
+        assertThat(notes).contains("svc/acme-surge-ingress 8080:8080")
+                .contains("Service http://acme-surge-ingress.events.svc:8080")
+                .contains("(SASL_SSL)").contains("watching   shop, billing")
+                .doesNotContain("No NetworkPolicy was made");
+    }
+
+    @Test
+    void theFunctionChartNamesItsTriggersAndWhereToPost() {
+        String notes = Charts.notes(Charts.FUNCTION, "packer", "shop", FunctionChartTest.FULL);
+        assertThat(notes).contains("Function packer (ghcr.io/acme/packer:1.0) in the namespace shop, with 2 Trigger(s)")
+                .contains("pack: the events of Broker orders with type=shop.order.placed that pass its filters")
+                .contains("curl -i http://localhost:8080/shop/orders")
+                .contains("kubectl get sfn,strigger -n shop");
+        assertThat(Charts.notes(Charts.FUNCTION, "lonely", "shop", "triggers: []")).contains("with 0 Trigger(s)")
+                .doesNotContain("curl");
+    }
+}
