@@ -89,7 +89,23 @@ public final class KafkaClientSettings {
         if (all.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
             fitProducerTimeouts(all, user.keySet());
         }
+        if (all.containsKey(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG)) {
+            fitApiTimeout(all, user.keySet());
+        }
         return all;
+    }
+
+    /**
+     * Kafka refuses an admin client or consumer whose {@code default.api.timeout.ms} is below its
+     * {@code request.timeout.ms}. Where the user set only the request timeout (e.g. 30 s for a distant cluster)
+     * above Surge's API timeout, the API timeout grows to it; a user who set both gets Kafka's own error.
+     */
+    static void fitApiTimeout(Map<String, Object> client, Set<String> byUser) {
+        long request = number(client.get(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG), 30_000);
+        long api = number(client.get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG), 60_000);
+        if (api < request && !byUser.contains(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG)) {
+            client.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, request));
+        }
     }
 
     /**

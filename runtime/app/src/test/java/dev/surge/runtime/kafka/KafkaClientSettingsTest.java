@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,6 +40,16 @@ class KafkaClientSettingsTest {
                 Map.of("linger.ms", "50", "transaction.timeout.ms", "30000"));
         Map<String, Object> config = settings.with(Map.of("linger.ms", 5, "transaction.timeout.ms", 10_000));
         assertThat(config).containsEntry("linger.ms", "50").containsEntry("transaction.timeout.ms", "30000");
+    }
+
+    @Test
+    void theUsersLongerRequestTimeoutMakesTheAdminClientsApiTimeoutGrow() {
+        KafkaClientSettings settings = KafkaClientSettings.of("localhost:1", Optional.empty(),
+                Map.of("request.timeout.ms", "30000"));
+        Map<String, Object> config = settings.with(Map.of("request.timeout.ms", 2000, "default.api.timeout.ms", 5000));
+
+        assertThat(config).containsEntry("request.timeout.ms", "30000").containsEntry("default.api.timeout.ms", 30000);
+        Admin.create(config).close(Duration.ZERO); // Kafka throws a ConfigException for api < request timeout
     }
 
     private static void createAndClose(Map<String, Object> config) {
