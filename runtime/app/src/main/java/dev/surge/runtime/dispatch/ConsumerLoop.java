@@ -276,6 +276,9 @@ final class ConsumerLoop {
                     return;
                 }
             } catch (KafkaException e) {
+                // commitSync itself retries what is retriable (coordinator moved or busy, a lost connection) until
+                // LAST_COMMIT runs out; what arrives here is a timeout after those retries or a failure that cannot
+                // pass (the group moved the partitions on). The next owner starts at the last committed offset.
                 LOG.warnf("trigger %s/%s: commit of %s failed (%s); those events will be delivered again",
                         trigger.namespace(), trigger.name(), offsets.keySet(), e.toString());
                 return;
