@@ -213,6 +213,35 @@ class OperatorIT {
     }
 
     @Test
+    void fieldsAUserAddsToThePodSpecAreRemovedWhileARolloutRestartStays() {
+        String ns = namespace("additions");
+        create(function(ns, "hardened", "ghcr.io/acme/hardened:1.0", 0, 2));
+        await().atMost(60, TimeUnit.SECONDS).until(
+                () -> admin.apps().deployments().inNamespace(ns).withName("hardened").get(), d -> d != null);
+        awaitReady(Function.class, ns, "hardened", "True");
+
+        // fields the operator never sets, added as `kubectl patch` would: server-side apply alone would keep them
+        admin.apps().deployments().inNamespace(ns).withName("hardened").patch(PatchContext.of(PatchType.JSON), """
+                [{"op":"add","path":"/spec/template/spec/containers/0/env/-","value":{"name":"INJECTED","value":"1"}},
+                 {"op":"add","path":"/spec/template/spec/containers/0/securityContext/capabilities/add","value":["NET_ADMIN"]},
+                 {"op":"add","path":"/spec/template/spec/hostNetwork","value":true},
+                 {"op":"add","path":"/spec/template/metadata/annotations","value":{"kubectl.kubernetes.io/restartedAt":"now"}}]""");
+
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            Deployment d = admin.apps().deployments().inNamespace(ns).withName("hardened").get();
+            var pod = d.getSpec().getTemplate().getSpec();
+            assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+            assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+            assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(env(ns, "hardened")).doesNotContain("INJECTED");
+        });
+        Deployment d = admin.apps().deployments().inNamespace(ns).withName("hardened").get();
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("kubectl.kubernetes.io/restartedAt", "now");
+        assertThat(d.getSpec().getReplicas()).isZero();
+    }
+
+    @Test
     void whatAUserRemovesFromAFunctionIsRemovedFromItsDeployment() {
         String ns = namespace("removals");
         Function fn = function(ns, "trimmed", "ghcr.io/acme/trimmed:1.0", 0, 2);
@@ -532,6 +561,14 @@ class OperatorIT {
         try {
             await().atMost(30, TimeUnit.SECONDS).ignoreExceptions()
                     .until(() -> create(function(ns, "2fast", "ghcr.io/acme/fast:1", 0, 1)) != null);
+            // Judged while the old schema still holds: under the new one the server refuses every write to this
+            // Function, its status too, so what the operator decides must be seen before the CRD is restored.
+            Condition ready = awaitReady(Function.class, ns, "2fast", "False");
+            assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+            assertThat(ready.getMessage()).isEqualTo("metadata.name: '2fast' must start with a letter, as the"
+                    + " Function's Kubernetes Service takes this name (a DNS-1035 label); rename it, e.g. to 'fn-2fast'");
+            assertThat(admin.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+            assertThat(admin.services().inNamespace(ns).list().getItems()).isEmpty();
         } finally {
             setFunctionNamePattern(crd, DnsLabelNames.PATTERN_1035);
             // back in force (422) before anything else runs; 409: a probe stored while the old one still applied
@@ -544,13 +581,6 @@ class OperatorIT {
                 }
             });
         }
-
-        Condition ready = awaitReady(Function.class, ns, "2fast", "False");
-        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
-        assertThat(ready.getMessage()).isEqualTo("metadata.name: '2fast' must start with a letter, as the Function's"
-                + " Kubernetes Service takes this name (a DNS-1035 label); rename it, e.g. to 'fn-2fast'");
-        assertThat(admin.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
-        assertThat(admin.services().inNamespace(ns).list().getItems()).isEmpty();
     }
 
     /** The API server refuses the write as invalid (422), naming {@code field}, as the CRD's schema says. */

@@ -19,7 +19,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGener
  *       everything but {@code spec.replicas}: a user's edit of a field the operator sets (image, env, probes,
  *       security context …) is taken back; replicas, which the apply never names, stay as the scaler or a user
  *       left them. Fields someone else added and the operator never sets (an extra annotation) are left alone,
- *       as server-side apply means.</li>
+ *       as server-side apply means — except in the pod's spec: fields another manager added there are removed
+       ({@link TemplateDrift}), since what the pod runs with (privileges, host namespaces, env) is the Function's.</li>
  *   <li>It applies only when the operator's fields differ from what it wants (JOSDK's SSA-based matcher compares
  *       its managed fields), so a reconcile with nothing to change writes nothing.</li>
  *   <li>Replicas change by a server-side apply of {@code spec.replicas} alone by another field manager,
@@ -61,9 +62,39 @@ public final class WorkloadApply {
             }
             return created;
         }
+        if (actual instanceof Deployment live && !TemplateDrift.addedByOthers(live, FIELD_MANAGER).isEmpty()) {
+            return (R) setBack(live, (Deployment) desired);
+        }
         if (SSABasedGenericKubernetesResourceMatcher.<R>getInstance().matches(actual, desired, context)) {
             return actual;
         }
+        desired.getMetadata().setResourceVersion(null);
+        return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    /**
+     * Someone else added fields to the pod's spec that the operator never sets (an env var, {@code hostNetwork},
+     * an added capability): server-side apply leaves fields it does not own alone, so they are removed by replacing
+     * the pod template with the wanted one (an update, with the live replicas and resourceVersion: a concurrent
+     * change makes it fail with 409 and the reconcile is retried). Then the operator applies as usual.
+     */
+    private Deployment setBack(Deployment live, Deployment desired) {
+        // The pod template's annotations stay as they are (a `kubectl rollout restart` stamps one there), with the
+        // operator's on top; only the pod's spec is the drift.
+        java.util.Map<String, String> annotations = new java.util.HashMap<>();
+        if (live.getSpec().getTemplate().getMetadata() != null
+                && live.getSpec().getTemplate().getMetadata().getAnnotations() != null) {
+            annotations.putAll(live.getSpec().getTemplate().getMetadata().getAnnotations());
+        }
+        if (desired.getSpec().getTemplate().getMetadata().getAnnotations() != null) {
+            annotations.putAll(desired.getSpec().getTemplate().getMetadata().getAnnotations());
+        }
+        Deployment replaced = new DeploymentBuilder(live)
+                .editSpec().withTemplate(desired.getSpec().getTemplate()).editTemplate().editMetadata()
+                    .withAnnotations(annotations.isEmpty() ? null : annotations).endMetadata().endTemplate().endSpec()
+                .build();
+        replaced.getMetadata().setManagedFields(null);
+        client.resource(replaced).update();
         desired.getMetadata().setResourceVersion(null);
         return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
