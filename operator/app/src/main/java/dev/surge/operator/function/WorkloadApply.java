@@ -12,9 +12,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGener
  * fields it sets, and the scaler owns {@code spec.replicas}.
  *
  * <ul>
- *   <li>A missing object is created (POST) — a Deployment with the replicas the scaling decision gives, so a
- *       function at zero never starts a pod it does not need (an apply without replicas would get the default 1).
- *       Those replicas belong to the create's Update entry in managedFields, never to the operator's Apply.</li>
+ *   <li>A missing object is created by server-side apply — a Deployment with the replicas the scaling decision
+ *       gives, so a function at zero never starts a pod it does not need (an apply without replicas would get the
+ *       default 1); those replicas are handed to the scaler's field manager at once.</li>
  *   <li>An existing object is applied (server-side apply, field manager {@value #FIELD_MANAGER}, force) with
  *       everything but {@code spec.replicas}: a user's edit of a field the operator sets (image, env, probes,
  *       security context …) is taken back; replicas, which the apply never names, stay as the scaler or a user
