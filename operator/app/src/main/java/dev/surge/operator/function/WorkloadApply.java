@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * How the operator writes a Function's Deployment and Service: server-side apply, so the operator owns exactly the
@@ -81,7 +83,7 @@ public final class WorkloadApply {
     private Deployment setBack(Deployment live, Deployment desired) {
         // The pod template's annotations stay as they are (a `kubectl rollout restart` stamps one there), with the
         // operator's on top; only the pod's spec is the drift.
-        java.util.Map<String, String> annotations = new java.util.HashMap<>();
+        Map<String, String> annotations = new HashMap<>();
         if (live.getSpec().getTemplate().getMetadata() != null
                 && live.getSpec().getTemplate().getMetadata().getAnnotations() != null) {
             annotations.putAll(live.getSpec().getTemplate().getMetadata().getAnnotations());

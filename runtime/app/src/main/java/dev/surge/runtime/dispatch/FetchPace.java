@@ -5,8 +5,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * How long a trigger's consumer waits after a poll before it fetches again. Every trigger of a broker reads
  * every event of it, and most triggers pass over most events; a fetch costs the consumer and the broker far more
- * than the records in it (request, response, wake-ups: measured at about 7 µs per record and trigger with a
- * handful of records per fetch), so the records of a flood should gather into a few large fetches. Waiting in
+ * than the records in it (request, response, wake-ups: the demo's four triggers cost 55 µs of CPU per event, trigger
+ * threads and broker together, at 9,000 events/s with a handful of records per fetch; 23 µs with this pacing), so
+ * the records of a flood should gather into a few large fetches. Waiting in
  * the broker instead ({@code fetch.min.bytes}) would make every idle trigger fetch each {@code fetch.max.wait.ms},
  * so the loop keeps Kafka's long poll for idle consumers and paces itself here.
  *
