@@ -12,6 +12,7 @@ import com.marcnuri.helm.Release;
 import dev.surge.helm.Charts;
 import dev.surge.kafka.EmbeddedKafka;
 import dev.surge.kubetest.ChildJvms;
+import dev.surge.kubetest.ReadmeCommands;
 import dev.surge.kubetest.RealApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
