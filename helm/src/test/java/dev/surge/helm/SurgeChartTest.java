@@ -189,8 +189,8 @@ class SurgeChartTest {
         for (String role : List.of("ingress", "dispatcher")) {
             JsonNode c = container(rendered, "surge-" + role);
             assertThat(c.path("image").asText()).isEqualTo("ghcr.io/surge-dev/surge-runtime:0.1.0-SNAPSHOT");
-            assertThat(args(c)).containsExactly("up", "--resources", "kubernetes", "--roles", role, "--port", "8080",
-                    "--data-dir", "/tmp/surge", "--kafka-bootstrap-servers", "$(SURGE_KAFKA_BOOTSTRAP_SERVERS)",
+            assertThat(args(c)).containsExactly("up", "--resources", "kubernetes", "--roles", role,
+                    "--host", "0.0.0.0", "--port", "8080", "--data-dir", "/tmp/surge", "--kafka-bootstrap-servers", "$(SURGE_KAFKA_BOOTSTRAP_SERVERS)",
                     "--kafka-config", "$(SURGE_KAFKA_CLIENT_PROPERTIES_FILE)");
             // $(VAR) in args is expanded by the kubelet from variables defined in env
             assertThat(env(c)).containsKeys("SURGE_KAFKA_BOOTSTRAP_SERVERS", "SURGE_KAFKA_CLIENT_PROPERTIES_FILE");

@@ -10,6 +10,7 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,6 +70,18 @@ public class Main {
         @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "HTTP port of the ingress (default: ${DEFAULT-VALUE}).")
         int port;
 
+        @Option(names = "--host", defaultValue = "${env:SURGE_HOST:-127.0.0.1}", description = "Address the HTTP"
+                + " server listens on: 127.0.0.1 is this machine only; 0.0.0.0 every interface, for other machines"
+                + " (then give the brokers an ingress policy) (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--tls-cert", description = "PEM certificate (with its chain) for HTTPS: --port then serves"
+                + " HTTPS only. Reloaded when the file changes (checked every 10 s); needs --tls-key.")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", description = "PEM private key of --tls-cert (PKCS#8 or PKCS#1), reloaded with it.")
+        Path tlsKey;
+
         @Option(names = "--data-dir", defaultValue = ".surge",
                 description = "Folder of local state: Kafka data, function logs (default: ${DEFAULT-VALUE}).")
         Path dataDir;
@@ -123,6 +136,27 @@ public class Main {
             System.setProperty("surge.data-dir", dataDir.toString());
             System.setProperty("surge.kafka.port", String.valueOf(kafkaPort));
             System.setProperty("quarkus.http.port", String.valueOf(port));
+            System.setProperty("quarkus.http.host", host);
+            if ((tlsCert == null) != (tlsKey == null)) {
+                System.err.println("surge: " + (tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key"));
+                return 2;
+            }
+            if (tlsCert != null) {
+                for (Path f : List.of(tlsCert, tlsKey)) {
+                    if (!java.nio.file.Files.isReadable(f)) {
+                        System.err.println("surge: " + (f == tlsCert ? "--tls-cert " : "--tls-key ") + f
+                                + ": no such readable file");
+                        return 2;
+                    }
+                }
+                // HTTPS on --port and no plain HTTP at all; the TLS registry reads the files again every 10 s and
+                // the HTTP server takes what changed, so a renewed certificate (cert-manager, certbot) needs no restart.
+                System.setProperty("quarkus.http.ssl-port", String.valueOf(port));
+                System.setProperty("quarkus.http.insecure-requests", "disabled");
+                System.setProperty("quarkus.tls.key-store.pem.0.cert", tlsCert.toAbsolutePath().toString());
+                System.setProperty("quarkus.tls.key-store.pem.0.key", tlsKey.toAbsolutePath().toString());
+                System.setProperty("quarkus.tls.reload-period", "10s");
+            }
             if (bootstrapServers != null) {
                 System.setProperty("surge.kafka.bootstrap-servers", bootstrapServers);
             }

@@ -61,6 +61,10 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
     Optional<String> kafkaBootstrapServers;
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
+    @ConfigProperty(name = "quarkus.http.ssl-port")
+    int httpsPort;
+    @ConfigProperty(name = "quarkus.http.insecure-requests", defaultValue = "enabled")
+    String insecureRequests;
     @ConfigProperty(name = "quarkus.log.console.json.enabled", defaultValue = "false")
     boolean jsonLogs;
 
@@ -162,6 +166,11 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
     }
 
     /** What is where: printed once everything runs, so a user knows what to call. */
+    /** Where this machine reaches the HTTP server: HTTPS alone when a certificate is given (surge up --tls-cert). */
+    private String baseUrl() {
+        return "disabled".equals(insecureRequests) ? "https://localhost:" + httpsPort : "http://localhost:" + httpPort;
+    }
+
     String summary() {
         ResourceSet resources = resources();
         StringBuilder s = new StringBuilder("\nSurge is running");
@@ -174,7 +183,7 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
         kafka.embedded().ifPresent(k -> s.append("  (embedded, data in ").append(k.dataDir()).append(')'));
         s.append('\n');
         for (Broker b : resources.brokers()) {
-            s.append("  broker    : http://localhost:").append(httpPort).append('/').append(b.namespace()).append('/')
+            s.append("  broker    : ").append(baseUrl()).append('/').append(b.namespace()).append('/')
                     .append(b.name()).append("  → topic ").append(KafkaNames.brokerTopic(b.namespace(), b.name()))
                     .append('\n');
         }
@@ -183,7 +192,7 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
             var scaling = f.function().scaling();
             s.append("  function  : ").append(f.function().namespace()).append('/').append(f.function().name())
                     .append("  ").append(scaling.minReplicas()).append("..").append(scaling.maxReplicas())
-                    .append(" replicas on lag (now ").append(f.replicas()).append(")  http://localhost:").append(httpPort)
+                    .append(" replicas on lag (now ").append(f.replicas()).append(")  ").append(baseUrl())
                     .append("/functions/").append(f.function().namespace()).append('/').append(f.function().name())
                     .append("  log ").append(f.logFile()).append('\n');
         }
@@ -192,10 +201,10 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
                     .append(t.broker()).append(" → ").append(t.function() != null ? "function " + t.function() : t.uri())
                     .append("  (group ").append(KafkaNames.triggerGroup(t.namespace(), t.name())).append(")\n");
         }
-        s.append("  health    : http://localhost:").append(httpPort).append("/q/health/ready   metrics: http://localhost:")
-                .append(httpPort).append("/q/metrics\n");
-        resources.brokers().stream().findFirst().ifPresent(b -> s.append("\nTry it:\n  curl -i http://localhost:")
-                .append(httpPort).append('/').append(b.namespace()).append('/').append(b.name())
+        s.append("  health    : ").append(baseUrl()).append("/q/health/ready   metrics: ").append(baseUrl())
+                .append("/q/metrics\n");
+        resources.brokers().stream().findFirst().ifPresent(b -> s.append("\nTry it:\n  curl -i ").append(baseUrl())
+                .append('/').append(b.namespace()).append('/').append(b.name())
                 .append(" -H 'ce-specversion: 1.0' -H 'ce-id: 1' -H 'ce-source: /cli' -H 'ce-type: dev.surge.greet'")
                 .append(" -H 'content-type: application/json' -d '{\"name\":\"Ada\"}'\n"));
         s.append("Stop with Ctrl-C.\n");

@@ -27,6 +27,15 @@ public final class PackagedRuntime {
 
     /** Starts {@code surge up} with more options (e.g. {@code --kafka-bootstrap-servers}) and waits until ready. */
     public static Process start(Path yaml, int port, Path dataDir, Path log, String... options) throws IOException {
+        return start(yaml, port, dataDir, log, HTTP, "http", options);
+    }
+
+    /**
+     * Starts {@code surge up} and waits until {@code scheme://localhost:port/q/health/ready} answers 200 to
+     * {@code client} (e.g. {@code https} with a client that trusts the certificate given in {@code options}).
+     */
+    public static Process start(Path yaml, int port, Path dataDir, Path log, HttpClient client, String scheme,
+            String... options) throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-jar",
                 System.getProperty("surge.runtime.jar"), "up", yaml.toString(), "--port", String.valueOf(port),
@@ -36,15 +45,25 @@ public final class PackagedRuntime {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            assertThat(p.isAlive()).as("runtime alive, see " + log).isTrue();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + port + "/q/health/ready"))
+                .build();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                assertThat(p.isAlive()).as("runtime alive, see " + log).isTrue();
+                try {
+                    return client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+        } catch (RuntimeException | Error notReady) {
             try {
-                return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
+                stop(p); // the caller gets no handle to stop it with
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        });
+            throw notReady;
+        }
         return p;
     }
 
