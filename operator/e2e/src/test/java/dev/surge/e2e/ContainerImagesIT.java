@@ -26,13 +26,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Surge's two images, surge-runtime and surge-operator, built for real as the README's "Container images" command
- * builds them (with its registry and group), only offline: a child {@code ./mvnw -o package} of runtime/app and
- * operator/app with {@code -Dquarkus.container-image.build=true}, Jib on a one-layer base image tarball, handing each
- * image to a stand-in {@code docker load} ({@link OfflineImageBuild}). Then each image is checked for what helm/surge's
- * Deployments rely on when they run it: the name and tag the chart renders, an entry point that runs quarkus-run.jar
- * (the chart gives only arguments), the container port, a numeric non-root user equal to the chart's
- * {@code securityContext} (restricted pod security), and the app's files, readable by that user.
+ * Surge's two images, surge-runtime and surge-operator, and the example greeter's, built for real as the README's
+ * walk-through builds them (its registry and group), only offline: a child {@code ./mvnw -o package} of runtime/app,
+ * operator/app and functions/greeter with {@code -Dquarkus.container-image.build=true}, Jib on a one-layer base image
+ * tarball, handing each image to a stand-in {@code docker load} ({@link OfflineImageBuild}). Then each image of Surge
+ * is checked for what helm/surge's Deployments rely on when they run it: the name and tag the chart renders with the
+ * README's {@code --set global.imageRegistry}, an entry point that runs quarkus-run.jar (the chart gives only
+ * arguments), the container port, a numeric non-root user equal to the chart's {@code securityContext} (restricted
+ * pod security), and the app's files, readable by that user. The greeter's is the image helm/function names with the
+ * same value, with its port.
  */
 class ContainerImagesIT {
     /** The README's build command pushes to registry.example.com/acme: {@code registry} and {@code group}. */
@@ -51,10 +53,10 @@ class ContainerImagesIT {
                 System.getProperty("user.home") + "/.m2/repository"));
         long start = System.nanoTime();
         List<Path> loaded = new OfflineImageBuild(root, SCRATCH, userRepository).build(
-                List.of("runtime/app", "operator/app"),
+                List.of("runtime/app", "operator/app", "functions/greeter"),
                 Map.of("quarkus.container-image.registry", REGISTRY, "quarkus.container-image.group", GROUP),
                 Duration.ofMinutes(10));
-        System.out.printf("ContainerImagesIT: the child build of both images took %d s%n",
+        System.out.printf("ContainerImagesIT: the child build of the three images took %d s%n",
                 Duration.ofNanos(System.nanoTime() - start).toSeconds());
         images = loaded.stream().map(ImageTarball::read)
                 .collect(Collectors.toMap(ImageTarball::name, Function.identity()));
@@ -69,7 +71,22 @@ class ContainerImagesIT {
     @Test
     void theBuildLoadsOneImagePerApp() {
         assertThat(images).containsOnlyKeys(REGISTRY + "/" + GROUP + "/surge-runtime:0.1.0-SNAPSHOT",
-                REGISTRY + "/" + GROUP + "/surge-operator:0.1.0-SNAPSHOT");
+                REGISTRY + "/" + GROUP + "/surge-operator:0.1.0-SNAPSHOT",
+                REGISTRY + "/" + GROUP + "/greeter:1.0.0-SNAPSHOT");
+    }
+
+    /** {@code helm install greeter helm/function --set global.imageRegistry=registry.example.com/acme}. */
+    @Test
+    void theGreetersImageIsTheOneHelmFunctionNames() {
+        JsonNode spec = Charts.render(Charts.FUNCTION, "global: {imageRegistry: %s/%s}".formatted(REGISTRY, GROUP))
+                .get("Function", "greeter").path("spec");
+        ImageTarball image = images.get(spec.path("image").asText());
+        assertThat(image).as("the image %s the Function names, among those built: %s", spec.path("image"),
+                images.keySet()).isNotNull();
+        assertThat(fieldNames(image.config().path("ExposedPorts")))
+                .containsExactly(spec.path("port").asInt() + "/tcp");
+        assertThat(image.files()).containsKey(image.config().path("WorkingDir").asText().substring(1)
+                + "/quarkus-run.jar");
     }
 
     /** With its default values the chart names the images by the same name and tag, under Surge's own registry. */
@@ -83,10 +100,8 @@ class ContainerImagesIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"surge-operator", "surge-ingress", "surge-dispatcher"})
     void theImageRunsAsTheChartsDeploymentExpects(String deployment) {
-        Rendered chart = Charts.render(Charts.SURGE, """
-                operator: {image: {repository: %1$s/surge-operator}}
-                runtime: {image: {repository: %1$s/surge-runtime}}
-                """.formatted(REGISTRY + "/" + GROUP));
+        // The README's install: --set global.imageRegistry=registry.example.com/acme
+        Rendered chart = Charts.render(Charts.SURGE, "global: {imageRegistry: %s/%s}".formatted(REGISTRY, GROUP));
         JsonNode pod = chart.get("Deployment", deployment).at("/spec/template/spec");
         JsonNode container = container(chart, deployment);
 
@@ -109,7 +124,8 @@ class ContainerImagesIT {
 
         JsonNode http = stream(container.path("ports")).filter(p -> p.path("name").asText().equals("http"))
                 .findFirst().orElseThrow();
-        assertThat(fieldNames(config.path("ExposedPorts"))).containsExactly(http.path("containerPort").asInt() + "/tcp");
+        assertThat(fieldNames(config.path("ExposedPorts")))
+                .containsExactly(http.path("containerPort").asInt() + "/tcp");
 
         // Restricted pod security: runAsNonRoot, which the kubelet can check only for a numeric user.
         String user = config.path("User").asText();

@@ -35,7 +35,8 @@ public final class BaseImage {
         String manifest = """
                 [{"Config":"config.json","RepoTags":["surge-test/base:1"],"Layers":["layer.tar"]}]""";
         Files.createDirectories(tarball.getParent());
-        try (OutputStream out = Files.newOutputStream(tarball); TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(tarball);
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             file(tar, "manifest.json", manifest.getBytes(StandardCharsets.UTF_8));
             file(tar, "config.json", config.getBytes(StandardCharsets.UTF_8));
             file(tar, "layer.tar", layer.toByteArray());
