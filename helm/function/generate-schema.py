@@ -86,7 +86,12 @@ schema = {
     "additionalProperties": False,
     "required": ["function", "triggers"],
     "properties": {
-        "global": {"type": "object"},
+        # Shared with the surge chart; imageRegistry replaces the registry and path of function.image.
+        "global": {"type": "object", "properties": {"imageRegistry": {
+            "type": "string",
+            "pattern": "^$|^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$",
+            "description": "a registry host[:port] and an optional path, e.g. registry.example.com/acme: no scheme, "
+                           "no trailing /; the Function's image is then <imageRegistry>/<name:tag of function.image>"}}},
         "function": strict(function),
         "triggers": {"type": "array", "items": strict(trigger), "description": "Triggers to this Function"},
     },

@@ -10,3 +10,13 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: surge
 {{- end -}}
+
+{{/* The Function's image: function.image, or its name and tag under global.imageRegistry when that is set. */}}
+{{- define "function.image" -}}
+{{- $image := .Values.function.image -}}
+{{- with .Values.global.imageRegistry -}}
+{{- printf "%s/%s" . ($image | splitList "/" | last) -}}
+{{- else -}}
+{{- $image -}}
+{{- end -}}
+{{- end -}}

@@ -36,9 +36,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- include "surge.name" . -}}
 {{- end -}}
 
-{{/* The image of a component: .image is operator.image or runtime.image; the tag defaults to the appVersion. */}}
+{{/*
+The image of a component, <registry>/<repository>:<tag>: .image is operator.image or runtime.image; global.imageRegistry
+replaces the image's registry (Bitnami's convention); the tag defaults to the appVersion.
+*/}}
 {{- define "surge.image" -}}
-{{- printf "%s:%s" .image.repository (.image.tag | default .root.Chart.AppVersion) -}}
+{{- $registry := .root.Values.global.imageRegistry | default .image.registry -}}
+{{- $tag := .image.tag | default .root.Chart.AppVersion -}}
+{{- if $registry -}}
+{{- printf "%s/%s:%s" $registry .image.repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .image.repository $tag -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -261,6 +270,13 @@ sasl.jaas.config={{ $module }} required username="${env:SURGE_KAFKA_SASL_USERNAM
 {{- define "surge.checks" -}}
 {{- if and (include "surge.kafka.sasl" .) (not .Values.kafka.security.sasl.credentialsSecret.name) -}}
 {{- fail (printf "kafka.security.sasl.credentialsSecret.name: kafka.security.protocol %s needs the Secret that holds the SASL username and password" .Values.kafka.security.protocol) -}}
+{{- end -}}
+{{- range $component := list "operator" "runtime" -}}
+{{- $repository := (get $.Values $component).image.repository -}}
+{{- /* Docker's rule: a first path component with a dot or a colon, or localhost, is a registry. */ -}}
+{{- if regexMatch "^([^/]*[.:][^/]*|localhost)/" $repository -}}
+{{- fail (printf "%s.image.repository: '%s' begins with a registry; give the registry (and path) in %s.image.registry or global.imageRegistry, and only the image's name here" $component $repository $component) -}}
+{{- end -}}
 {{- end -}}
 {{- if and (gt (int .Values.operator.replicas) 1) (not .Values.operator.leaderElection.enabled) -}}
 {{- fail (printf "operator.leaderElection.enabled: %d operator replicas need leader election (only one may reconcile)" (int .Values.operator.replicas)) -}}

@@ -148,6 +148,32 @@ class FunctionChartTest {
         }
     }
 
+    /**
+     * The README's install of the greeter, built and pushed to registry.example.com/acme: {@code --set
+     * global.imageRegistry=registry.example.com/acme}, the same value as the surge chart's.
+     */
+    @Test
+    void globalImageRegistryPutsTheFunctionsImageUnderTheUsersRegistry() throws IOException {
+        String acme = "global: {imageRegistry: registry.example.com/acme}\n";
+        assertThat(Charts.render(Charts.FUNCTION, acme).get("Function", "greeter").at("/spec/image").asText())
+                .isEqualTo("registry.example.com/acme/greeter:1.0.0-SNAPSHOT");
+        // the name and tag of any function.image, with or without a registry of its own
+        assertThat(Charts.render(Charts.FUNCTION, acme + FULL).get("Function", "packer").at("/spec/image").asText())
+                .isEqualTo("registry.example.com/acme/packer:1.0");
+        assertThat(Charts.render(Charts.FUNCTION, acme + "function: {image: 'order-audit:1.0.0-SNAPSHOT'}")
+                .get("Function", "greeter").at("/spec/image").asText())
+                .isEqualTo("registry.example.com/acme/order-audit:1.0.0-SNAPSHOT");
+        assertThat(Charts.render(Charts.FUNCTION, "global: {imageRegistry: 'localhost:5000'}\n"
+                + "function: {image: 'localhost:5001/greeter@sha256:" + "0".repeat(64) + "'}")
+                .get("Function", "greeter").at("/spec/image").asText())
+                .isEqualTo("localhost:5000/greeter@sha256:" + "0".repeat(64));
+        // one value for both charts: the same rule in both schemas
+        JsonNode function = Charts.JSON.readTree(Charts.dir(Charts.FUNCTION).resolve("values.schema.json").toFile());
+        JsonNode surge = Charts.JSON.readTree(Charts.dir(Charts.SURGE).resolve("values.schema.json").toFile());
+        assertThat(function.at("/properties/global/properties/imageRegistry/pattern").asText())
+                .isNotEmpty().isEqualTo(surge.at("/definitions/registry/pattern").asText());
+    }
+
     @Test
     void noTriggersIsAFunctionAlone() {
         Rendered rendered = Charts.render(Charts.FUNCTION, "triggers: []");
@@ -252,6 +278,7 @@ class FunctionChartTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             no image                           | function: {image: ''}                                         | at '/function/image'
+            a registry with a scheme           | global: {imageRegistry: 'https://registry.example.com'}       | at '/global/imageRegistry'
             a port out of range                | function: {port: 70000}                                       | at '/function/port'
             a misspelt field                   | function: {scalling: {minReplicas: 1}}                        | at '/function': additional properties 'scalling' not allowed
             path, which is local mode's        | function: {path: target/quarkus-app}                          | at '/function': additional properties 'path' not allowed

@@ -16,7 +16,23 @@ class NotesTest {
                 .contains("Kafka      my-cluster-kafka-bootstrap.kafka.svc:9092 (PLAINTEXT)")
                 .contains("watching   all namespaces")
                 // all namespaces and no list: no NetworkPolicy could be made, and the user is told
-                .contains("No NetworkPolicy was made");
+                .contains("No NetworkPolicy was made")
+                .contains("images     ghcr.io/surge-dev/surge-operator:0.1.0-SNAPSHOT, "
+                        + "ghcr.io/surge-dev/surge-runtime:0.1.0-SNAPSHOT")
+                // the default images are not published: the user is told, and how to point the release elsewhere
+                .contains("Surge publishes no images at ghcr.io/surge-dev yet")
+                .contains("helm upgrade surge helm/surge -n surge --reuse-values --set global.imageRegistry=");
+    }
+
+    @Test
+    void theSurgeNotesNameTheImagesOfTheUsersRegistry() {
+        String notes = Charts.notes(Charts.SURGE, "surge", "surge", "global: {imageRegistry: registry.example.com/acme}");
+        assertThat(notes).contains("images     registry.example.com/acme/surge-operator:0.1.0-SNAPSHOT, "
+                        + "registry.example.com/acme/surge-runtime:0.1.0-SNAPSHOT")
+                .contains("spec: {image: registry.example.com/acme/greeter:1.0.0-SNAPSHOT}")
+                .doesNotContain("Surge publishes no images");
+        assertThat(Charts.notes(Charts.FUNCTION, "greeter", "demo", "global: {imageRegistry: registry.example.com/acme}"))
+                .contains("Function greeter (registry.example.com/acme/greeter:1.0.0-SNAPSHOT)");
     }
 
     @Test

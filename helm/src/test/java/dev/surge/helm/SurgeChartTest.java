@@ -39,9 +39,9 @@ class SurgeChartTest {
             watchNamespaces: [shop, billing]
             operator:
               replicas: 2
-              image: {repository: registry.acme.dev/surge/surge-operator, tag: 0.1.0-rc1, pullPolicy: Always}
+              image: {registry: registry.acme.dev/surge, repository: surge-operator, tag: 0.1.0-rc1, pullPolicy: Always}
             runtime:
-              image: {repository: registry.acme.dev/surge/surge-runtime, tag: 0.1.0-rc1, pullPolicy: Always}
+              image: {registry: registry.acme.dev/surge, repository: surge-runtime, tag: 0.1.0-rc1, pullPolicy: Always}
             ingress:
               replicas: 3
               resources: {requests: {cpu: "1", memory: 1Gi}, limits: {memory: 2Gi}}
@@ -168,6 +168,33 @@ class SurgeChartTest {
             assertThat(labels.path("app.kubernetes.io/managed-by").asText()).isNotEqualTo("surge");
             assertThat(labels.path("helm.sh/chart").asText()).isEqualTo("surge-0.1.0");
         }
+    }
+
+    /**
+     * The README's install: Surge's images built and pushed to registry.example.com/acme (its "Container images"
+     * command), the chart pointed there by one value, {@code --set global.imageRegistry=registry.example.com/acme}.
+     */
+    @Test
+    void globalImageRegistryPutsBothImagesUnderTheUsersRegistry() {
+        Rendered rendered = Charts.render(Charts.SURGE, "global: {imageRegistry: registry.example.com/acme}");
+        assertThat(container(rendered, "surge-operator").path("image").asText())
+                .isEqualTo("registry.example.com/acme/surge-operator:0.1.0-SNAPSHOT");
+        for (String role : List.of("surge-ingress", "surge-dispatcher")) {
+            assertThat(container(rendered, role).path("image").asText())
+                    .isEqualTo("registry.example.com/acme/surge-runtime:0.1.0-SNAPSHOT");
+        }
+        // it wins over each image's own registry, and keeps each image's tag
+        Rendered both = Charts.render(Charts.SURGE, """
+                global: {imageRegistry: 'localhost:5000'}
+                operator: {image: {registry: registry.acme.dev/surge, tag: 0.1.0-rc1}}
+                """);
+        assertThat(container(both, "surge-operator").path("image").asText())
+                .isEqualTo("localhost:5000/surge-operator:0.1.0-rc1");
+        // no registry at all: the name alone, e.g. for images loaded into a kind cluster's nodes
+        Rendered local = Charts.render(Charts.SURGE, "runtime: {image: {registry: ''}}");
+        assertThat(container(local, "surge-ingress").path("image").asText()).isEqualTo("surge-runtime:0.1.0-SNAPSHOT");
+        assertThat(container(local, "surge-operator").path("image").asText())
+                .isEqualTo("ghcr.io/surge-dev/surge-operator:0.1.0-SNAPSHOT");
     }
 
     @Test

@@ -27,6 +27,10 @@ class SurgeChartValuesTest {
             a namespace given twice               | watchNamespaces: [shop, shop]                               | at '/watchNamespaces'
             an unknown pull policy                | runtime: {image: {pullPolicy: Sometimes}}                   | at '/runtime/image/pullPolicy'
             an image without a repository         | operator: {image: {repository: ''}}                         | at '/operator/image/repository'
+            a repository with its tag             | runtime: {image: {repository: 'surge-runtime:1.0'}}         | at '/runtime/image/repository'
+            a repository with its registry        | operator: {image: {repository: registry.example.com/acme/surge-operator}} | operator.image.repository: 'registry.example.com/acme/surge-operator' begins with a registry; give the registry (and path) in operator.image.registry or global.imageRegistry
+            a registry with a scheme              | global: {imageRegistry: 'https://registry.example.com'}    | at '/global/imageRegistry'
+            a registry ending in a slash          | runtime: {image: {registry: 'registry.example.com/acme/'}}  | at '/runtime/image/registry'
             a quantity that is none               | ingress: {resources: {requests: {cpu: lots}}}               | at '/ingress/resources/requests/cpu'
             a Service type that does not exist    | ingress: {service: {type: Ingress}}                         | at '/ingress/service/type'
             a port out of range                   | ingress: {service: {port: 70000}}                           | at '/ingress/service/port'
@@ -47,6 +51,9 @@ class SurgeChartValuesTest {
             a percentage for the PDB    | dispatcher: {podDisruptionBudget: {enabled: true, maxUnavailable: '50%'}}
             a fractional CPU            | ingress: {resources: {requests: {cpu: 0.5}}}
             a NodePort Service          | ingress: {service: {type: NodePort, port: 80}}
+            a registry with a port      | global: {imageRegistry: 'localhost:5000'}
+            a registry with a path      | global: {imageRegistry: 'europe-docker.pkg.dev/acme-prod/surge'}
+            a repository with a path    | operator: {image: {registry: docker.io, repository: acme/surge-operator}}
             """)
     void isAccepted(String what, String values) {
         assertThat(Charts.render(Charts.SURGE, values).ofKind("Deployment")).hasSize(3);

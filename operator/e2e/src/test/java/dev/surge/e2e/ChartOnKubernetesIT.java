@@ -79,6 +79,8 @@ class ChartOnKubernetesIT {
     /** Local ports the README forwards, to the port of the JVM that stands for the Service's pods. */
     static final Map<Integer, Integer> forwarded = new LinkedHashMap<>();
     static String systemNamespace;
+    /** Where the README's image build pushed: registry/group. */
+    static String pushedTo;
 
     @BeforeAll
     static void start() throws Exception {
@@ -115,7 +117,9 @@ class ChartOnKubernetesIT {
                 case "kubectl port-forward" -> portForward(command);
                 case "kubectl get" -> watchFunctionsScale(command);
                 default -> {
-                    if (command.word(0).equals("curl")) {
+                    if (command.word(0).equals("./mvnw")) {
+                        imagesPushed(command);
+                    } else if (command.word(0).equals("curl")) {
                         curl(command);
                     } else {
                         throw new AssertionError("the README's command '" + command + "' is not one this test "
@@ -130,6 +134,25 @@ class ChartOnKubernetesIT {
         for (String name : ports.keySet()) {
             assertThat(Files.readString(jvms.log(name))).as(name).doesNotContain("Forbidden");
         }
+    }
+
+    /**
+     * The README's image build: it must build and push (ContainerImagesIT builds the same images offline and checks
+     * them against the chart); what it pushes to is where the installed Deployments must pull from.
+     */
+    static void imagesPushed(ReadmeCommands.Command command) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String word : command.words()) {
+            if (word.startsWith("-D") && word.contains("=")) {
+                properties.put(word.substring(2, word.indexOf('=')), word.substring(word.indexOf('=') + 1));
+            }
+        }
+        assertThat(properties).as(command.toString()).containsEntry("quarkus.container-image.build", "true")
+                .containsEntry("quarkus.container-image.push", "true").containsKey("quarkus.container-image.registry");
+        assertThat(command.option("-pl")).as("the modules it builds").contains("runtime/app", "operator/app");
+        pushedTo = properties.get("quarkus.container-image.registry")
+                + (properties.containsKey("quarkus.container-image.group")
+                        ? "/" + properties.get("quarkus.container-image.group") : "");
     }
 
     /** {@code helm install RELEASE CHART -n NS [--create-namespace] [--set K=V]...}, as Helm does it. */
@@ -199,6 +222,8 @@ class ChartOnKubernetesIT {
                     .list().getItems();
             assertThat(functions).as("Functions of " + command).isNotEmpty();
             for (GenericKubernetesResource f : functions) {
+                assertThat(f.get("spec", "image").toString()).as("Function " + f.getMetadata().getName())
+                        .startsWith(pushedTo + "/");
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
                     Deployment d = admin.apps().deployments().inNamespace(ns).withName(f.getMetadata().getName()).get();
                     return d != null && d.getSpec().getReplicas() == 0;
@@ -356,6 +381,8 @@ class ChartOnKubernetesIT {
             }
         }
         String image = container.path("image").asText();
+        assertThat(pushedTo).as("the README builds and pushes the images before installing").isNotNull();
+        assertThat(image).as("the image of " + deployment).startsWith(pushedTo + "/");
         String jar = image.contains("/surge-operator:") ? System.getProperty("surge.operator.jar")
                 : image.contains("/surge-runtime:") ? System.getProperty("surge.runtime.jar") : null;
         assertThat(jar).as(image).isNotNull();
