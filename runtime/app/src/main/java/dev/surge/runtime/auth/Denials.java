@@ -44,8 +44,8 @@ record Denials(String realm, String guarded, String verb) {
 
     /** The default policy, refusing a request that came over the network. */
     Access.Denied notOnThisMachine(String howToOpen) {
-        return new Access.Denied(new HttpProblem(403, "Forbidden", guarded + " accepts requests from this machine"
-                + " only (a loopback address); " + howToOpen), null, null);
+        return new Access.Denied(new HttpProblem(403, "Forbidden", "only requests from this machine (a"
+                + " loopback address) may reach " + guarded + "; " + howToOpen), null, null);
     }
 
     Access.Denied keysUnavailable() {

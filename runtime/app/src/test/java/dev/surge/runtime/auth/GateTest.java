@@ -40,8 +40,8 @@ class GateTest {
         assertThat(gate.check(new Caller(null, true)).join()).isEqualTo(Access.ALLOWED);
         Access.Denied d = denied(gate.check(new Caller("any-token-at-all-123", false)));
         assertThat(d.status()).isEqualTo(403);
-        assertThat(d.problem().getMessage()).isEqualTo("broker shop/orders accepts requests from this machine only (a"
-                + " loopback address); set spec.ingress.auth.mode");
+        assertThat(d.problem().getMessage()).isEqualTo("only requests from this machine (a loopback address) may reach"
+                + " broker shop/orders; set spec.ingress.auth.mode");
         assertThat(d.wwwAuthenticate()).isNull();
     }
 

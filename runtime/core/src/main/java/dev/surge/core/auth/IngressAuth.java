@@ -23,7 +23,7 @@ public sealed interface IngressAuth {
     record ThisMachine() implements IngressAuth {
         @Override
         public String mode() {
-            return "default";
+            return "this-machine";
         }
     }
 
