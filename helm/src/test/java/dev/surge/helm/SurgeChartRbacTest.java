@@ -39,7 +39,7 @@ class SurgeChartRbacTest {
     }
 
     @Test
-    void noRuleHasAWildcardAndNoneReachesSecretsOrRbac() {
+    void noRuleHasAWildcardAndNoneReachesRbacAndOnlyTheIngressReadsSecretsByName() {
         for (String values : List.of("", SurgeChartTest.STRIMZI_SCRAM, SurgeChartTest.SMALL)) {
             Rendered rendered = Charts.render(Charts.SURGE, values);
             List<JsonNode> roles = new ArrayList<>(rendered.ofKind("ClusterRole"));
@@ -52,8 +52,15 @@ class SurgeChartRbacTest {
                     }
                     assertThat(rule.has("nonResourceURLs")).isFalse();
                     assertThat(rule.path("resources")).extracting(JsonNode::asText)
-                            .doesNotContain("secrets", "configmaps", "pods", "roles", "rolebindings", "clusterroles",
+                            .doesNotContain("configmaps", "pods", "roles", "rolebindings", "clusterroles",
                                     "clusterrolebindings", "customresourcedefinitions", "serviceaccounts");
+                    if (rule.path("resources").toString().contains("secrets")) {
+                        // Only the ingress, for Brokers' tokens.secretRef: one Secret by name, never a list.
+                        assertThat(role.at("/metadata/name").asText()).isEqualTo("surge-ingress");
+                        assertThat(rule.path("resources")).extracting(JsonNode::asText).containsExactly("secrets");
+                        assertThat(rule.path("verbs")).extracting(JsonNode::asText)
+                                .containsExactlyInAnyOrder("get", "watch");
+                    }
                     assertThat(rule.path("verbs")).extracting(JsonNode::asText)
                             .doesNotContain("delete", "deletecollection", "escalate", "bind", "impersonate");
                 }

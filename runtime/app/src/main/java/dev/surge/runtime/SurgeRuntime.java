@@ -2,6 +2,8 @@ package dev.surge.runtime;
 
 import dev.surge.runtime.config.SurgeConfig;
 import dev.surge.runtime.config.Role;
+import dev.surge.runtime.auth.PolicySource;
+import dev.surge.runtime.auth.TokenSecrets;
 
 import dev.surge.core.KafkaNames;
 import dev.surge.core.resource.Broker;
@@ -48,7 +50,7 @@ import org.jboss.logging.Logger;
  * resources while Surge runs. Stops them in reverse order.
  */
 @ApplicationScoped
-public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
+public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView, PolicySource {
     private static final Logger LOG = Logger.getLogger(SurgeRuntime.class);
 
     @Inject
@@ -252,6 +254,12 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
     @Override
     public List<Broker> brokers() {
         return resources().brokers();
+    }
+
+    @Override
+    public Optional<TokenSecrets> tokenSecrets() {
+        var k = kubernetes;
+        return k == null ? Optional.empty() : Optional.of(k.tokenSecrets());
     }
 
     @Override

@@ -44,6 +44,13 @@ class ListenPackagedIT {
             apiVersion: surge.dev/v1alpha1
             kind: Broker
             metadata: {name: default, namespace: shop}
+            ---
+            apiVersion: surge.dev/v1alpha1
+            kind: Broker
+            metadata: {name: public, namespace: shop}
+            spec:
+              ingress:
+                auth: {mode: open}
             """;
 
     private final Path dir = Path.of("target", "listen-it-" + System.nanoTime()).toAbsolutePath();
@@ -68,9 +75,15 @@ class ListenPackagedIT {
 
         surge = PackagedRuntime.start(yaml, port, dir.resolve("data"), dir.resolve("any.log"),
                 "--kafka-port", String.valueOf(PackagedRuntime.freePort()), "--host", "0.0.0.0");
-        HttpResponse<String> accepted = HttpClient.newHttpClient().send(event("http://" + outside.getHostAddress()
-                + ":" + port), HttpResponse.BodyHandlers.ofString());
-        assertThat(accepted.statusCode()).as("from %s with --host 0.0.0.0: %s", outside, accepted.body()).isEqualTo(202);
+        String fromOutside = "http://" + outside.getHostAddress() + ":" + port;
+        HttpResponse<String> accepted = HttpClient.newHttpClient().send(event(fromOutside, "public"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).as("an open broker, from %s with --host 0.0.0.0: %s", outside,
+                accepted.body()).isEqualTo(202);
+        // a broker without an ingress policy still takes this machine's events only
+        HttpResponse<String> refused = HttpClient.newHttpClient().send(event(fromOutside, "default"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
     }
 
     @Test
@@ -151,7 +164,11 @@ class ListenPackagedIT {
     }
 
     private static HttpRequest event(String base) {
-        return HttpRequest.newBuilder(URI.create(base + "/shop/default"))
+        return event(base, "default");
+    }
+
+    private static HttpRequest event(String base, String broker) {
+        return HttpRequest.newBuilder(URI.create(base + "/shop/" + broker))
                 .header("ce-specversion", "1.0").header("ce-id", "listen-1").header("ce-source", "/test")
                 .header("ce-type", "test.listen").header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build();

@@ -27,6 +27,17 @@ public class BrokerSpec {
     @Pattern(IsoDuration.POSITIVE)
     private String retention;
 
+    @JsonPropertyDescription("How its ingress takes events: who may post")
+    private BrokerIngress ingress;
+
+    public BrokerIngress getIngress() {
+        return ingress;
+    }
+
+    public void setIngress(BrokerIngress ingress) {
+        this.ingress = ingress;
+    }
+
     public Integer getPartitions() {
         return partitions;
     }

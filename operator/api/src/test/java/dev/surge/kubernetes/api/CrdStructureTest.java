@@ -112,7 +112,9 @@ class CrdStructureTest {
     @Test
     void theCelRulesCompileAndUseOnlyWhatKubernetes126Knows() {
         Map<String, List<String>> rules = Map.of(
-                "Broker", List.of(),
+                "Broker", List.of("self.mode != 'tokens' || has(self.tokens)", "self.mode != 'oidc' || has(self.oidc)",
+                        "self.mode == 'tokens' || !has(self.tokens)", "self.mode == 'oidc' || !has(self.oidc)",
+                        "has(self.subject) || has(self.claims)", "has(self.file) || has(self.secretRef)"),
                 "Function", List.of("has(self.image) || has(self.path)",
                         "!has(self.maxReplicas) || self.maxReplicas >= (has(self.minReplicas) ? self.minReplicas : 0)"),
                 "Trigger", List.of("has(self.function) != has(self.uri)"));

@@ -23,15 +23,19 @@ final class RuntimeEndpoint {
     static final String DEFAULT_URL = "http://localhost:8080";
     static final String URL_HELP = "Address of Surge (local mode's port, or an ingress); also SURGE_URL"
             + " (default: " + DEFAULT_URL + ").";
+    static final String TOKEN_HELP = "A bearer token for a Surge whose broker or admin endpoints need one (sent as"
+            + " 'Authorization: Bearer'); also SURGE_TOKEN.";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
     private final Duration timeout;
     private final HttpClient http;
+    private final String token;
 
-    private RuntimeEndpoint(URI base, Duration timeout) {
+    private RuntimeEndpoint(URI base, Duration timeout, String token) {
         this.base = base;
         this.timeout = timeout;
+        this.token = token == null || token.isBlank() ? null : token.strip();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -42,7 +46,12 @@ final class RuntimeEndpoint {
      * @throws IllegalArgumentException with why, when {@code url} is not such a URL
      */
     static RuntimeEndpoint at(String url, Duration timeout) {
-        return new RuntimeEndpoint(base(url), timeout);
+        return at(url, timeout, null);
+    }
+
+    /** As {@link #at(String, Duration)}, sending {@code token} (when not null) with every request. */
+    static RuntimeEndpoint at(String url, Duration timeout, String token) {
+        return new RuntimeEndpoint(base(url), timeout, token);
     }
 
     /** {@code url} checked and without a trailing slash; see {@link #at}. */
@@ -107,7 +116,10 @@ final class RuntimeEndpoint {
         }
     }
 
-    private Answer send(HttpRequest request) {
+    private Answer send(HttpRequest unauthenticated) {
+        HttpRequest request = token == null ? unauthenticated
+                : HttpRequest.newBuilder(unauthenticated, (name, value) -> true)
+                        .header("Authorization", "Bearer " + token).build();
         try {
             HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());

@@ -79,6 +79,10 @@ public class SendCommand extends CliCommand {
             description = RuntimeEndpoint.URL_HELP)
     String url;
 
+    @Option(names = "--token", defaultValue = "${env:SURGE_TOKEN}", paramLabel = "TOKEN",
+            description = RuntimeEndpoint.TOKEN_HELP)
+    String token;
+
     @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Longest wait for the answer, e.g. 500ms, 30s (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -93,7 +97,7 @@ public class SendCommand extends CliCommand {
     int run() {
         RuntimeEndpoint endpoint;
         try {
-            endpoint = RuntimeEndpoint.at(url, timeout);
+            endpoint = RuntimeEndpoint.at(url, timeout, token);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--url: " + e.getMessage());
         }
@@ -111,6 +115,9 @@ public class SendCommand extends CliCommand {
         String path = brokerPath(endpoint);
         if (verbose) {
             err().println("> POST " + endpoint.uri(path));
+            if (token != null && !token.isBlank()) {
+                err().println("> authorization: Bearer …"); // never the token itself
+            }
             request.headers().forEach((name, value) -> err().println("> " + name + ": " + value));
             err().println(">");
             if (request.body().length > 0) {

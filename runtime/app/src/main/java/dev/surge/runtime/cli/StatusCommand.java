@@ -42,6 +42,10 @@ public class StatusCommand extends CliCommand {
             description = RuntimeEndpoint.URL_HELP)
     String url;
 
+    @Option(names = "--token", defaultValue = "${env:SURGE_TOKEN}", paramLabel = "TOKEN",
+            description = RuntimeEndpoint.TOKEN_HELP)
+    String token;
+
     @Option(names = "--context", paramLabel = "CONTEXT", description = "With --kubernetes: the kube config context"
             + " (default: the current one).")
     String context;
@@ -86,7 +90,7 @@ public class StatusCommand extends CliCommand {
             throw new ParameterException(spec.commandLine(), "--context is for a cluster: give --kubernetes too");
         }
         try {
-            return LocalStatus.read(RuntimeEndpoint.at(url, timeout));
+            return LocalStatus.read(RuntimeEndpoint.at(url, timeout, token));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--url: " + e.getMessage());
         }

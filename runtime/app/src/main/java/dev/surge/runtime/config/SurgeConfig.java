@@ -57,6 +57,17 @@ public interface SurgeConfig {
 
     Ingress ingress();
 
+    Admin admin();
+
+    interface Admin {
+        /**
+         * Who may call the admin and status endpoints ({@code GET /brokers}, {@code /triggers}, {@code /functions},
+         * {@code POST /functions/...}): a YAML file with the fields of a Broker's {@code spec.ingress.auth}
+         * ({@code mode: open | tokens | oidc} …). Unset: requests from this machine (a loopback interface) only.
+         */
+        Optional<Path> authFile();
+    }
+
     /** See {@link #resources()}. */
     enum ResourceMode {
         FILE, KUBERNETES

@@ -62,6 +62,27 @@ public final class BoundedBody {
         request.resume(); // Quarkus hands routes a paused request
     }
 
+    /**
+     * Answers a request that is refused before its body was read (e.g. 401), then reads and discards its body as a
+     * refused too-large one is, so that a client that writes its whole body first still receives the answer.
+     */
+    public static void refuse(RoutingContext ctx, int limit, Runnable answer) {
+        HttpServerRequest request = ctx.request();
+        answer.run();
+        long drainLimit = (long) DRAIN_FACTOR * limit;
+        long[] received = {0};
+        long timer = ctx.vertx().setTimer(DRAIN_MS, t -> request.connection().close());
+        request.handler(chunk -> {
+            received[0] += chunk.length();
+            if (received[0] > drainLimit) {
+                request.connection().close();
+            }
+        });
+        request.exceptionHandler(e -> ctx.vertx().cancelTimer(timer));
+        request.endHandler(v -> ctx.vertx().cancelTimer(timer));
+        request.resume();
+    }
+
     /** The declared length, or -1 when absent or not a number. */
     public static long contentLength(String value) {
         if (value == null) {

@@ -16,8 +16,9 @@ import java.util.Comparator;
 
 /**
  * {@code GET /brokers}: the brokers that run now, sorted by namespace and name, each with its ingress path, its
- * Kafka topic and its spec, and whether this process accepts events for it (it runs the ingress role). Served by
- * every role, since each knows the brokers; {@code surge status} reads it.
+ * Kafka topic and its spec, whether this process accepts events for it (it runs the ingress role), and the mode of
+ * its policy of who may post. Served by every role, since each knows the brokers; {@code surge status} reads it.
+ * Guarded by the admin policy ({@code dev.surge.runtime.auth.AdminRoutes}).
  */
 @ApplicationScoped
 public class BrokerRoutes {
@@ -50,6 +51,8 @@ public class BrokerRoutes {
         o.put("replicationFactor", b.replicationFactor());
         o.put("retention", b.retention().toString());
         o.put("acceptsEvents", acceptsEvents);
+        // Which policy of who may post, never its tokens, keys or rules.
+        o.put("auth", b.auth().mode());
         return o;
     }
 }

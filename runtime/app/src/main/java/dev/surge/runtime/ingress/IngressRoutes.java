@@ -3,6 +3,8 @@ package dev.surge.runtime.ingress;
 import dev.surge.core.KafkaNames;
 import dev.surge.core.resource.Broker;
 import dev.surge.runtime.metrics.Metrics;
+import dev.surge.runtime.auth.Access;
+import dev.surge.runtime.auth.AccessControl;
 import dev.surge.runtime.config.Role;
 import dev.surge.runtime.config.SurgeConfig;
 import dev.surge.runtime.http.BoundedBody;
@@ -28,6 +30,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +46,8 @@ import org.jboss.logging.Logger;
  * every event of the request. Events are written with the CloudEvents Kafka binding in binary mode
  * ({@code ce_} headers); the {@code partitionkey} extension becomes the record key. A single event goes through
  * the shared idempotent producer; a batched request is one Kafka transaction, visible to triggers
- * ({@code read_committed}) as a whole or not at all.
+ * ({@code read_committed}) as a whole or not at all. Before its body is read, a request must pass its broker's
+ * policy of who may post ({@code spec.ingress.auth}, {@link AccessControl}): 401, 403 otherwise.
  */
 @ApplicationScoped
 public class IngressRoutes {
@@ -57,6 +61,8 @@ public class IngressRoutes {
     SurgeConfig config;
     @Inject
     MeterRegistry registry;
+    @Inject
+    AccessControl access;
 
     private EventParser parser;
     private final ConcurrentHashMap<Broker, BrokerMeters> meters = new ConcurrentHashMap<>();
@@ -82,12 +88,39 @@ public class IngressRoutes {
                     ctx.request().method() + " is not supported here; POST CloudEvents to this broker"), ctx.normalizedPath());
             return;
         }
-        if (broker(ctx) == null) {
+        Broker broker = broker(ctx);
+        if (broker == null) {
             ProblemResponse.send(ctx.response(), new HttpProblem(404, "Unknown broker", "no broker '"
                     + ctx.pathParam("param1") + "' in namespace '" + ctx.pathParam("param0") + "'"), ctx.normalizedPath());
             return;
         }
+        // Before the body is read: a request its policy refuses is never parsed, and never reaches Kafka.
+        CompletableFuture<Access> decision = access.check(broker, ctx.request());
+        if (decision.isDone()) {
+            admit(ctx, broker, decision.join());
+        } else {
+            Context context = Vertx.currentContext();
+            decision.whenComplete((a, error) -> context.runOnContext(v -> admit(ctx, broker,
+                    error == null ? a : failedCheck(error))));
+        }
+    }
+
+    private void admit(RoutingContext ctx, Broker broker, Access access) {
+        if (access instanceof Access.Denied denied) {
+            BrokerMeters m = meters.computeIfAbsent(broker, this::metersOf);
+            BoundedBody.refuse(ctx, config.ingress().maxRequestBytes(), () -> {
+                denied.headers(ctx.response());
+                reject(ctx, m, denied.problem());
+            });
+            return;
+        }
         readBody(ctx);
+    }
+
+    private static Access failedCheck(Throwable error) {
+        LOG.errorf(error, "checking who may post failed");
+        return new Access.Denied(new HttpProblem(500, "Internal Server Error", "the request could not be checked;"
+                + " nothing of it was accepted"), null, null);
     }
 
     /** Reads the body up to {@code surge.ingress.max-request-bytes}; see {@link BoundedBody}. */

@@ -2,6 +2,7 @@ package dev.surge.runtime.kubernetes;
 
 import dev.surge.runtime.config.Role;
 import dev.surge.runtime.config.SurgeConfig;
+import dev.surge.runtime.auth.TokenSecrets;
 import dev.surge.runtime.dispatch.FunctionEndpoints;
 import dev.surge.runtime.kubernetes.ClusterResources.Kind;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,10 +28,12 @@ public final class KubernetesMode implements AutoCloseable {
     private final ClusterResources resources;
     private final FunctionActivations activations;
     private final FunctionServices endpoints;
+    private final SecretTokens secrets;
 
     private KubernetesMode(KubernetesClient client, ClusterResources resources, FunctionActivations activations,
             FunctionServices endpoints) {
         this.client = client;
+        this.secrets = new SecretTokens(client);
         this.resources = resources;
         this.activations = activations;
         this.endpoints = endpoints;
@@ -76,8 +79,14 @@ public final class KubernetesMode implements AutoCloseable {
         return endpoints;
     }
 
+    /** The Secrets of Brokers' {@code tokens.secretRef}, read and watched one by one when a Broker names one. */
+    public TokenSecrets tokenSecrets() {
+        return secrets;
+    }
+
     @Override
     public void close() {
+        secrets.close();
         activations.close();
         resources.close();
         client.close();

@@ -126,7 +126,10 @@ public final class Reconciler implements AutoCloseable {
         // than at its next metadata refresh (minutes).
         java.util.Set<String> grown = new java.util.HashSet<>();
         for (var b : changes.brokers().changed()) {
-            next.triggersOf(b.after()).forEach(t -> grown.add(key(t)));
+            // Only a topic that grew: a changed retention or policy of who may post changes nothing a trigger reads.
+            if (b.after().partitions() > b.before().partitions()) {
+                next.triggersOf(b.after()).forEach(t -> grown.add(key(t)));
+            }
         }
         List<Exception> failures = new ArrayList<>();
         if (triggers != null) {

@@ -64,6 +64,28 @@ class SendCommandTest {
     }
 
     @Test
+    void aTokenGoesAsABearerTokenWithEveryRequestAndIsNeverPrinted() {
+        CliRun r = send("--type", "ping", "--token", "orders-token-0123456789", "-v");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(surge.requests()).extracting(q -> q.method() + " " + q.path() + " " + q.headers().get("authorization"))
+                .containsExactly("GET /brokers Bearer orders-token-0123456789",
+                        "POST /demo/default Bearer orders-token-0123456789");
+        assertThat(r.err()).contains("> authorization: Bearer …").doesNotContain("orders-token-0123456789");
+        assertThat(r.out()).doesNotContain("orders-token-0123456789");
+    }
+
+    @Test
+    void aRefusedTokenIsARefusalWithTheProblemsDetail() {
+        surge.answer("POST", "/demo/default", 401, "application/problem+json",
+                "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"the token has expired\"}");
+        CliRun r = send("--broker", "demo/default", "--type", "ping", "--token", "old-token-0123456789");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.err()).contains("401 Unauthorized", "the token has expired");
+    }
+
+    @Test
     void defaultsAreARandomIdSourceSurgeCliAndTheOnlyBrokerOfTheRuntime() {
         CliRun r = send("--type", "ping");
 

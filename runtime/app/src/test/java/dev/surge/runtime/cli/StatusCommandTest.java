@@ -59,6 +59,16 @@ class StatusCommandTest {
     }
 
     @Test
+    void aTokenGoesWithEachOfTheThreeReads() {
+        CliRun r = CliRun.run(new StatusCommand(), "--url", surge.url(), "--token", "admin-token-0123456789");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(surge.requests()).extracting(q -> q.path() + " " + q.headers().get("authorization"))
+                .containsExactlyInAnyOrder("/brokers Bearer admin-token-0123456789",
+                        "/triggers Bearer admin-token-0123456789", "/functions Bearer admin-token-0123456789");
+    }
+
+    @Test
     void printsBrokersTriggersAndFunctionsAsTables() {
         CliRun r = CliRun.run(new StatusCommand(), "--url", surge.url());
 

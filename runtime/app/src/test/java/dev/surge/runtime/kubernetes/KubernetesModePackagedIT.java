@@ -203,6 +203,40 @@ class KubernetesModePackagedIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> receivedIds("/functions/apps/fn").containsAll(events));
     }
 
+    @Test
+    void aBrokerTakesTheTokensOfItsSecretAndAnEditedSecretCountsWithoutARestart() throws Exception {
+        KubernetesClient admin = api.client();
+        String first = "secured-first-0123456789";
+        String second = "secured-second-0123456789";
+        admin.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withName("secured-tokens").endMetadata().addToStringData("tokens", first + "\n").build()).create();
+        create(Documents.resource("Broker", NS, "secured", "ingress: {auth: {mode: tokens, tokens: {secretRef: "
+                + "{name: secured-tokens, key: tokens}}}}"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> postTo("secured", first) == 202);
+        assertThat(postTo("secured", null)).isEqualTo(401);
+        assertThat(postTo("secured", second)).isEqualTo(401);
+
+        admin.secrets().inNamespace(NS).withName("secured-tokens").edit(secret -> {
+            secret.setData(Map.of("tokens", java.util.Base64.getEncoder().encodeToString((second + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            return secret;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> postTo("secured", second) == 202);
+        assertThat(postTo("secured", first)).isEqualTo(401);
+    }
+
+    /** Posts one event to {@code broker} with {@code token} (none when null); returns the status. */
+    static int postTo(String broker, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + ingressPort + "/" + NS
+                + "/" + broker)).header("ce-specversion", "1.0").header("ce-id", "auth-" + ids.incrementAndGet())
+                .header("ce-source", "/k8s-it").header("ce-type", "k8s.auth").header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     // --- helpers
 
     /** The packaged runtime with one role, authenticated as ServiceAccount surge-system/surge-ROLE. */

@@ -27,7 +27,13 @@ public final class PackagedRuntime {
 
     /** Starts {@code surge up} with more options (e.g. {@code --kafka-bootstrap-servers}) and waits until ready. */
     public static Process start(Path yaml, int port, Path dataDir, Path log, String... options) throws IOException {
-        return start(yaml, port, dataDir, log, HTTP, "http", options);
+        return start(yaml, port, dataDir, log, java.util.Map.of(), HTTP, "http", options);
+    }
+
+    /** As above, with more environment variables (e.g. {@code SURGE_ADMIN_AUTH_FILE}). */
+    public static Process start(Path yaml, int port, Path dataDir, Path log, java.util.Map<String, String> env,
+            String... options) throws IOException {
+        return start(yaml, port, dataDir, log, env, HTTP, "http", options);
     }
 
     /**
@@ -36,15 +42,19 @@ public final class PackagedRuntime {
      */
     public static Process start(Path yaml, int port, Path dataDir, Path log, HttpClient client, String scheme,
             String... options) throws IOException {
+        return start(yaml, port, dataDir, log, java.util.Map.of(), client, scheme, options);
+    }
+
+    private static Process start(Path yaml, int port, Path dataDir, Path log, java.util.Map<String, String> env,
+            HttpClient client, String scheme, String... options) throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-jar",
                 System.getProperty("surge.runtime.jar"), "up", yaml.toString(), "--port", String.valueOf(port),
                 "--data-dir", dataDir.toString()));
         command.addAll(java.util.List.of(options));
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + port + "/q/health/ready"))
                 .build();
         try {

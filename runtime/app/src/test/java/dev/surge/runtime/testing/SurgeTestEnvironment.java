@@ -31,8 +31,18 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
     public static final String BATCH_BROKER = "batches";
     public static final String BATCH_TOPIC = "surge.test.batches";
 
+    /** Brokers with a policy of who may post (IngressAuthIT). */
+    public static final String TOKENS_BROKER = "tokens-broker";
+    public static final String OIDC_BROKER = "oidc-broker";
+    public static final String OTHER_OIDC_BROKER = "oidc-other";
+    public static final String OPEN_BROKER = "open-broker";
+    /** The first line of the tokens broker's token file. */
+    public static final String FIRST_TOKEN = "tokens-broker-first-0123456789";
+
     private static RecordingSink sink;
     private static ScriptedTarget target;
+    private static TestingIssuer issuer;
+    private static org.jose4j.jwk.PublicJsonWebKey issuerKey;
 
     public static RecordingSink sink() {
         return sink;
@@ -40,6 +50,21 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
 
     public static ScriptedTarget target() {
         return target;
+    }
+
+    /** The OIDC issuer of {@link #OIDC_BROKER} and {@link #OTHER_OIDC_BROKER}, with its JWKS served over HTTP. */
+    public static TestingIssuer issuer() {
+        return issuer;
+    }
+
+    /** The key the issuer published before Surge started. */
+    public static org.jose4j.jwk.PublicJsonWebKey issuerKey() {
+        return issuerKey;
+    }
+
+    /** The token file of {@link #TOKENS_BROKER}. */
+    public static Path tokenFile() {
+        return dir().resolve("tokens-broker.tokens");
     }
 
     @Override
@@ -56,10 +81,15 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
         try {
             sink = new RecordingSink();
             target = new ScriptedTarget();
+            issuer = new TestingIssuer();
+            issuerKey = issuer.publish(TestingIssuer.rsaKey("key-1"));
             Files.createDirectories(dir);
+            Files.writeString(tokenFile(), "# the tokens broker's\n" + FIRST_TOKEN + "\n");
             Path file = dir.resolve("surge.yaml");
             Files.writeString(file, resources(functions));
             return Map.of(
+                    // Every interface, so that IngressAuthIT can call from an address other than loopback.
+                    "quarkus.http.host", "0.0.0.0",
                     "surge.config-file", file.toString(),
                     "surge.data-dir", dir.resolve("data").toString(),
                     "surge.ingress.max-request-bytes", String.valueOf(64 * 1024),
@@ -113,6 +143,16 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
         y.append(doc("Function", "greeter", "path: " + greeter + "\nenv: {GREETING: Hi}"));
         y.append(doc("Trigger", "greet", "broker: events\nfilters: [{exact: {type: dev.surge.greet}}]\nfunction: greeter"));
         y.append(doc("Broker", BATCH_BROKER, "partitions: 3"));
+        y.append(doc("Broker", TOKENS_BROKER, "partitions: 1\ningress: {auth: {mode: tokens, tokens: {file: "
+                + tokenFile().getFileName() + "}}}"));
+        for (String broker : new String[] {OIDC_BROKER, OTHER_OIDC_BROKER}) {
+            y.append(doc("Broker", broker, "partitions: 1\ningress:\n  auth:\n    mode: oidc\n    oidc:\n"
+                    + "      issuer: " + TestingIssuer.ISSUER + "\n      audiences: [surge:test/" + broker + "]\n"
+                    + "      jwksUri: " + issuer.jwksUri() + "\n"
+                    + (broker.equals(OIDC_BROKER) ? "      allow: [{claims: {groups: writers}},"
+                            + " {subject: 'system:serviceaccount:test:*'}]\n" : "")));
+        }
+        y.append(doc("Broker", OPEN_BROKER, "partitions: 1\ningress: {auth: {mode: open}}"));
         y.append(doc("Broker", "scaling", "partitions: 3"));
         y.append(doc("Function", "scaled", "path: " + greeter + "\nenv: {GREETING: Hi, GREETING_WORK: PT0.05S}"
                 + "\nconcurrency: 4\nscaling: {maxReplicas: 3, lagThreshold: 50, cooldownPeriod: PT3S,"
@@ -144,6 +184,9 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
             }
             if (target != null) {
                 target.close();
+            }
+            if (issuer != null) {
+                issuer.close();
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);

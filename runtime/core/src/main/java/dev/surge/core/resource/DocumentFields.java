@@ -46,6 +46,11 @@ final class DocumentFields {
         problems.add(new Problem(source, document, resource, field, message));
     }
 
+    /** How many problems were reported so far, to tell whether a read added one. */
+    int problemCount() {
+        return problems.size();
+    }
+
     /** Reports every field of {@code node} not in {@code known}. */
     void unknownFields(JsonNode node, String prefix, Set<String> known) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext();) {

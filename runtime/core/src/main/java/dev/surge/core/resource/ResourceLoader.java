@@ -49,7 +49,7 @@ public final class ResourceLoader {
         List<JsonNode> documents = YamlDocuments.read(yaml, source);
         List<Problem> problems = new ArrayList<>();
         List<Declared<?>> declared = new ArrayList<>();
-        Readers readers = new Readers(new BrokerSpecReader(), new FunctionSpecReader(baseDir), new TriggerSpecReader());
+        Readers readers = new Readers(new BrokerSpecReader(baseDir), new FunctionSpecReader(baseDir), new TriggerSpecReader());
         for (int i = 0; i < documents.size(); i++) {
             JsonNode doc = documents.get(i);
             if (doc == null || doc.isNull() || doc.isMissingNode()) {
@@ -111,7 +111,7 @@ public final class ResourceLoader {
      */
     public static List<DocumentRead> readEach(List<JsonNode> documents, String source, Path baseDir,
             boolean checkReferences) {
-        Readers readers = new Readers(new BrokerSpecReader(), new FunctionSpecReader(baseDir), new TriggerSpecReader());
+        Readers readers = new Readers(new BrokerSpecReader(baseDir), new FunctionSpecReader(baseDir), new TriggerSpecReader());
         List<List<Problem>> problems = new ArrayList<>();
         List<Declared<?>> read = new ArrayList<>();
         for (int i = 0; i < documents.size(); i++) {

@@ -109,7 +109,7 @@ class ResourceLoaderTest {
                 Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: b}\nspec: {retention: 7 days}\n",
                         "spec.retention: '7 days' is not an ISO-8601 duration"),
                 Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Broker\nmetadata: {name: b}\nspec: {partition: 3}\n",
-                        "spec.partition: unknown field; known fields here: partitions, replicationFactor, retention"),
+                        "spec.partition: unknown field; known fields here: ingress, partitions, replicationFactor, retention"),
                 Arguments.of(broker + broker, "document 2 (Broker/default): metadata.name: a Broker named 'default' is already declared"),
                 Arguments.of("apiVersion: surge.dev/v1alpha1\nkind: Function\nmetadata: {name: f}\nspec: {port: 8080}\n",
                         "document 1 (Function/f): spec.path: a function needs a path"),
