@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Parameters;
  * where {@code helm} and a cluster are reachable, and otherwise prints the exact helm command to run elsewhere.
  */
 @Command(name = "deploy", mixinStandardHelpOptions = true, sortOptions = false,
+        resourceBundle = "dev.surge.runtime.cli.DeployCommand",
         description = {"Deploy a function to a cluster with Helm: helm upgrade --install of the helm/function chart,"
                 + " its output streamed.",
                 "Without helm on PATH or a reachable cluster (kube config: KUBECONFIG, ~/.kube/config, or a pod's"
@@ -52,10 +54,6 @@ public class DeployCommand extends CliCommand {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A chart value, as helm's --set (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "The release's namespace (default:"
-            + " the kube config's).")
-    String namespace;
-
     @Option(names = "--release", paramLabel = "NAME", description = "The helm release (default: the function's name).")
     String release;
 
@@ -63,19 +61,12 @@ public class DeployCommand extends CliCommand {
             + " Surge, or of the current folder).")
     String chart;
 
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kube config context (default: the current"
-            + " one).")
-    String context;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--wait", description = "Wait until the release's resources are ready (helm --wait).")
     boolean waitReady;
 
-    @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "With --wait: the longest wait (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    /** Whether the cluster answers; tests replace it. */
-    ClusterAccess.Clients clients = ClusterAccess.DEFAULT;
 
     /** Where this code runs from, to find the chart next to it. */
     Path codeLocation = codeLocation();
@@ -87,9 +78,9 @@ public class DeployCommand extends CliCommand {
                 throw new ParameterException(spec.commandLine(), "--values " + v + ": no such readable file");
             }
         }
-        HelmRelease helm = new HelmRelease(function, release == null ? function : release, namespace,
+        HelmRelease helm = new HelmRelease(function, release == null ? function : release, cluster.namespace,
                 chart == null ? defaultChart() : chart, values.stream().map(Path::toString).toList(), image, sets,
-                context, waitReady ? timeout : null);
+                cluster.context, waitReady ? cluster.timeout : null);
         String problem = helm.problem();
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), problem);
@@ -186,7 +177,7 @@ public class DeployCommand extends CliCommand {
         }
         KubernetesClient client = null;
         try {
-            client = clients.open(context, Duration.ofSeconds(5));
+            client = cluster.clients.open(cluster.context, Duration.ofSeconds(5));
             var info = client.getKubernetesVersion();
             String version = info.getGitVersion() != null ? info.getGitVersion() : info.getMajor() + "." + info.getMinor();
             progress("cluster " + client.getMasterUrl() + " answers (Kubernetes " + version + ")");

@@ -4,16 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code surge status}: brokers, triggers and functions of a running Surge or of a cluster. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        resourceBundle = "dev.surge.runtime.cli.StatusCommand",
         description = {"Show brokers (address, topic), triggers (state, lag, in flight, delivered, dead-lettered,"
                 + " restarts) and functions (replicas, ready, lag, the scaler's last decision and why).",
                 "Reads a running 'surge up' (its HTTP port), or with --kubernetes the status of the custom resources"
@@ -26,13 +27,8 @@ import picocli.CommandLine.TypeConversionException;
 public class StatusCommand extends CliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = {"-k", "--kubernetes"}, description = "Read the cluster's Brokers, Triggers and Functions"
-            + " (fabric8's usual configuration: KUBECONFIG, ~/.kube/config, or a pod's service account).")
-    boolean kubernetes;
-
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "Only this namespace (default:"
-            + " all).")
-    String namespace;
+    @Mixin
+    ClusterOptions.LocalOrCluster cluster = new ClusterOptions.LocalOrCluster();
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
             converter = Format.Converter.class, description = "table or json (default: ${DEFAULT-VALUE}).")
@@ -41,17 +37,6 @@ public class StatusCommand extends CliCommand {
     @Option(names = "--url", defaultValue = "${env:SURGE_URL:-" + RuntimeEndpoint.DEFAULT_URL + "}", paramLabel = "URL",
             description = RuntimeEndpoint.URL_HELP)
     String url;
-
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "With --kubernetes: the kube config context"
-            + " (default: the current one).")
-    String context;
-
-    @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Longest wait for each answer (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    /** How the cluster's client is opened; tests give a mock API server's. */
-    ClusterAccess.Clients clients = ClusterAccess.DEFAULT;
 
     enum Format {
         TABLE, JSON;
@@ -70,23 +55,21 @@ public class StatusCommand extends CliCommand {
 
     @Override
     int run() throws JsonProcessingException {
-        StatusReport report = kubernetes ? fromCluster() : fromRuntime().inNamespace(namespace);
+        StatusReport report = cluster.kubernetes ? fromCluster() : fromRuntime().inNamespace(cluster.namespace);
         if (output == Format.JSON) {
             out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
-            out().println((kubernetes ? "Cluster " : "Surge at ") + report.source()
-                    + (namespace == null ? "" : ", namespace " + namespace) + "\n");
+            out().println((cluster.kubernetes ? "Cluster " : "Surge at ") + report.source()
+                    + (cluster.namespace == null ? "" : ", namespace " + cluster.namespace) + "\n");
             out().print(StatusTables.render(report));
         }
         return ExitCodes.OK;
     }
 
     private StatusReport fromRuntime() {
-        if (context != null) {
-            throw new ParameterException(spec.commandLine(), "--context is for a cluster: give --kubernetes too");
-        }
+        cluster.checkLocal(spec);
         try {
-            return LocalStatus.read(RuntimeEndpoint.at(url, timeout));
+            return LocalStatus.read(RuntimeEndpoint.at(url, cluster.timeout));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--url: " + e.getMessage());
         }
@@ -95,8 +78,8 @@ public class StatusCommand extends CliCommand {
     private StatusReport fromCluster() {
         KubernetesClient client = null;
         try {
-            client = clients.open(context, timeout);
-            return ClusterStatus.read(client, namespace);
+            client = cluster.open();
+            return ClusterStatus.read(client, cluster.namespace);
         } catch (KubernetesClientException e) {
             throw ClusterAccess.failure(client, e, "list Surge's resources");
         } finally {

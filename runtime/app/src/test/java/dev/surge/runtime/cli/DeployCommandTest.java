@@ -38,7 +38,7 @@ class DeployCommandTest {
     private DeployCommand command(Map<String, String> env) {
         DeployCommand c = new DeployCommand();
         c.env = env::get;
-        c.clients = (context, timeout) -> server.createClient();
+        c.cluster.clients = (context, timeout) -> server.createClient();
         return c;
     }
 

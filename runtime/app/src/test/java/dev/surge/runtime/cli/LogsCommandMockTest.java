@@ -50,7 +50,7 @@ class LogsCommandMockTest {
 
     private static LogsCommand command() {
         LogsCommand c = new LogsCommand();
-        c.clients = (context, timeout) -> server.createClient();
+        c.cluster.clients = (context, timeout) -> server.createClient();
         return c;
     }
 

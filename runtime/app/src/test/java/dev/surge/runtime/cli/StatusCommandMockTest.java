@@ -87,7 +87,7 @@ class StatusCommandMockTest {
 
     private static StatusCommand command() {
         StatusCommand c = new StatusCommand();
-        c.clients = (context, timeout) -> server.createClient(); // the command closes the client it opened
+        c.cluster.clients = (context, timeout) -> server.createClient(); // the command closes the client it opened
         return c;
     }
 
@@ -130,7 +130,7 @@ class StatusCommandMockTest {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:" + port)
                 .withRequestRetryBackoffLimit(0).withConnectionTimeout(2000).build();
         StatusCommand c = new StatusCommand();
-        c.clients = (context, timeout) -> new KubernetesClientBuilder().withConfig(config).build();
+        c.cluster.clients = (context, timeout) -> new KubernetesClientBuilder().withConfig(config).build();
 
         CliRun r = CliRun.run(c, "--kubernetes");
 
