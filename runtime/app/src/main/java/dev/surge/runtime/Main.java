@@ -5,6 +5,7 @@ import dev.surge.runtime.config.Role;
 import dev.surge.core.resource.InvalidResourcesException;
 import dev.surge.core.resource.ResourceLoader;
 import dev.surge.core.resource.ResourceSet;
+import dev.surge.runtime.cli.SurgeVersion;
 import dev.surge.runtime.local.AotTraining;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -30,7 +31,7 @@ public class Main {
         }
     }
 
-    @Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
+    @Command(name = "surge", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class,
             description = "Serverless event functions on Kafka.",
             subcommands = {Up.class, Validate.class, dev.surge.runtime.cli.NewCommand.class,
                     dev.surge.runtime.cli.SendCommand.class, dev.surge.runtime.cli.StatusCommand.class,
@@ -43,7 +44,7 @@ public class Main {
         }
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a resource file and list what it declares.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class, description = "Check a resource file and list what it declares.")
     static class Validate implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
         Path file;
@@ -60,7 +61,7 @@ public class Main {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true, description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
+    @Command(name = "up", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class, description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
             + " with no Kafka given, an embedded Kafka broker too (local mode).")
     static class Up implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
@@ -155,7 +156,7 @@ public class Main {
         }
     }
 
-    @Command(name = "aot-train", mixinStandardHelpOptions = true, description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
+    @Command(name = "aot-train", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class, description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
             + " with the exact command line local mode uses; local mode then starts the function from it.")
     static class AotTrain implements Callable<Integer> {
         @Parameters(index = "0", description = "The function's built quarkus-app folder.")

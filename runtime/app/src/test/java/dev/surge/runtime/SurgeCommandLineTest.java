@@ -31,6 +31,15 @@ class SurgeCommandLineTest {
         assertThat(run(0, command, "--help")).startsWith("Usage: surge " + command);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", "up", "validate", "aot-train", "new", "send", "status", "logs", "deploy"})
+    void versionPrintsThisSurgesVersionOnEveryCommand(String command) {
+        String[] args = command.isEmpty() ? new String[] {"--version"} : new String[] {command, "--version"};
+        String out = run(0, args);
+        assertThat(out).matches("surge \\d+\\.\\d+\\.\\d+[-.A-Za-z0-9]*\nJava \\S+ \\(.+\\)\n")
+                .isEqualTo(run(0, "-V"));
+    }
+
     @Test
     void anUnknownOptionIsAUsageErrorWithExitTwo() {
         assertThat(run(2, "send", "--type", "t", "--colour", "red")).contains("Unknown options: '--colour', 'red'");
