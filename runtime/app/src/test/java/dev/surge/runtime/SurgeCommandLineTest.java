@@ -13,7 +13,7 @@ import picocli.CommandLine;
 class SurgeCommandLineTest {
     private static String run(int expectedExit, String... args) {
         StringWriter out = new StringWriter();
-        CommandLine cmd = new CommandLine(new Main.Surge());
+        CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(out, true));
         assertThat(cmd.execute(args)).as(out.toString()).isEqualTo(expectedExit);
@@ -40,8 +40,61 @@ class SurgeCommandLineTest {
                 .isEqualTo(run(0, "-V"));
     }
 
+    /** Standard output and error apart, as a script sees them. */
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run runApart(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int exit = cmd.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
     @Test
-    void anUnknownOptionIsAUsageErrorWithExitTwo() {
-        assertThat(run(2, "send", "--type", "t", "--colour", "red")).contains("Unknown options: '--colour', 'red'");
+    void anUnknownOptionIsAUsageErrorWithExitTwoAndAHintNotTheWholeHelp() {
+        Run r = runApart("send", "--type", "t", "--colour", "red");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("surge send: Unknown options: '--colour', 'red'\n")
+                .endsWith("See 'surge send --help'.\n").doesNotContain("Usage:");
+        assertThat(r.err().lines()).hasSizeLessThanOrEqualTo(3); // the error, picocli's suggestion, the hint
+    }
+
+    @Test
+    void aMisspelledOptionIsSuggested() {
+        Run r = runApart("status", "--timout", "5s");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("surge status: Unknown options: '--timout', '5s'\n")
+                .contains("--timeout").endsWith("See 'surge status --help'.\n").doesNotContain("Usage:");
+    }
+
+    @Test
+    void aMissingRequiredOptionAndAnUnknownCommandAreUsageErrorsToo() {
+        Run send = runApart("send");
+        assertThat(send.exit()).isEqualTo(2);
+        assertThat(send.err()).isEqualTo("surge send: Missing required option: '--type=TYPE'\n"
+                + "See 'surge send --help'.\n");
+
+        Run unknown = runApart("stauts");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("surge: Unmatched argument at index 0: 'stauts'\n").contains("status")
+                .endsWith("See 'surge --help'.\n");
+    }
+
+    @Test
+    void aValueACommandRefusesAfterParsingIsTheSameUsageError() {
+        Run status = runApart("status", "--context", "kind-surge");
+        assertThat(status.exit()).isEqualTo(2);
+        assertThat(status.err()).isEqualTo("surge status: --context is for a cluster: give --kubernetes too\n"
+                + "See 'surge status --help'.\n");
+
+        Run up = runApart("up", "--roles", "ingress,router");
+        assertThat(up.exit()).isEqualTo(2);
+        assertThat(up.err()).isEqualTo("surge up: --roles: 'router' is not a role; use ingress, dispatcher, scaler\n"
+                + "See 'surge up --help'.\n");
     }
 }

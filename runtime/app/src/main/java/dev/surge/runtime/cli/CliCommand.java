@@ -34,7 +34,7 @@ abstract class CliCommand implements Callable<Integer> {
         try {
             return run();
         } catch (CliFailure e) {
-            err().println("surge " + spec.name() + ": " + e.getMessage());
+            err().println(SurgeCli.name(spec) + ": " + e.getMessage());
             return e.exitCode();
         } finally {
             out().flush();
