@@ -5,6 +5,7 @@ import dev.surge.runtime.config.Role;
 import dev.surge.core.resource.InvalidResourcesException;
 import dev.surge.core.resource.ResourceLoader;
 import dev.surge.core.resource.ResourceSet;
+import dev.surge.runtime.cli.ExitCodes;
 import dev.surge.runtime.cli.SurgeCli;
 import dev.surge.runtime.cli.SurgeVersion;
 import dev.surge.runtime.local.AotTraining;
@@ -59,7 +60,11 @@ public class Main {
         }
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class, description = "Check a resource file and list what it declares.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class,
+            description = {"Check a resource file and list what it declares.", ""},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {"0:the file is valid (what it declares is printed)", ExitCodes.HELP_FAILED,
+                    "2:bad arguments, or the file is missing, unreadable or invalid (each problem printed)"})
     static class Validate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -79,8 +84,14 @@ public class Main {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class, description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
-            + " with no Kafka given, an embedded Kafka broker too (local mode).")
+    @Command(name = "up", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class,
+            description = {"Run Surge: the ingress, the dispatcher and the functions of the resource file; with no"
+                    + " Kafka given, an embedded Kafka broker too (local mode). Runs until stopped.", ""},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {"1:Surge could not start (e.g. its port is in use, Kafka cannot be reached; the log says"
+                    + " why)",
+                    "2:bad arguments, or the resource file is missing, unreadable or invalid (each problem printed)",
+                    "130:stopped with Ctrl-C (SIGINT), as the JVM exits on it", "143:stopped with SIGTERM"})
     static class Up implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -179,8 +190,12 @@ public class Main {
         }
     }
 
-    @Command(name = "aot-train", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class, description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
-            + " with the exact command line local mode uses; local mode then starts the function from it.")
+    @Command(name = "aot-train", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class,
+            description = {"Make an AOT cache (app.aot, JDK 25+) for a function by a training run with the exact"
+                    + " command line local mode uses; local mode then starts the function from it.", ""},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {"0:app.aot was written next to the function's quarkus-run.jar",
+                    "1:the training run failed (its output says why)", ExitCodes.HELP_USAGE})
     static class AotTrain implements Callable<Integer> {
         @Parameters(index = "0", description = "The function's built quarkus-app folder.")
         Path app;

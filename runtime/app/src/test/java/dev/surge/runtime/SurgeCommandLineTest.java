@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -29,6 +33,49 @@ class SurgeCommandLineTest {
     @ValueSource(strings = {"up", "validate", "aot-train", "send", "status", "logs", "deploy"})
     void everyCommandAnswersHelp(String command) {
         assertThat(run(0, command, "--help")).startsWith("Usage: surge " + command);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"up", "validate", "aot-train", "new", "send", "status", "logs", "deploy"})
+    void everyCommandsHelpListsItsExitCodesAndTheReadmeExplainsEach(String command) throws Exception {
+        String help = run(0, command, "--help");
+        assertThat(help).contains("Exit codes:").containsPattern("\n  2 +bad arguments");
+
+        String readme = Files.readString(Path.of(System.getProperty("test.functions.dir")).resolveSibling("README.md"));
+        String section = readme.substring(readme.indexOf("## The `surge` command"), readme.indexOf("## Ingress contract"));
+        Map<String, String> codes = Main.commandLine().getSubcommands().get(command).getCommandSpec().usageMessage()
+                .exitCodeList();
+        assertThat(codes).isNotEmpty();
+        for (String code : codes.keySet()) {
+            assertThat(section).as("README's exit code table has %s of %s", code, command)
+                    .containsPattern("\\n\\| " + code.trim() + " \\| ");
+        }
+    }
+
+    @Test
+    void validateExitsWithZeroForAValidFileAndTwoNamingTheProblemsOfAnInvalidOne(@TempDir Path dir) throws Exception {
+        Path valid = Files.writeString(dir.resolve("surge.yaml"), """
+                apiVersion: surge.dev/v1alpha1
+                kind: Broker
+                metadata: {name: default, namespace: demo}
+                """);
+        Run ok = runApart("validate", valid.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).isEqualTo(valid + ": 1 broker(s), 0 function(s), 0 trigger(s)\n");
+
+        Path invalid = Files.writeString(dir.resolve("bad.yaml"), """
+                apiVersion: surge.dev/v1alpha1
+                kind: Trigger
+                metadata: {name: greet, namespace: demo}
+                spec: {broker: nowhere, uri: http://localhost:9/}
+                """);
+        Run bad = runApart("validate", invalid.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("surge: " + invalid + " cannot be used:\n  ").contains("nowhere");
+
+        Run missing = runApart("validate", dir.resolve("missing.yaml").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("missing.yaml");
     }
 
     @ParameterizedTest
