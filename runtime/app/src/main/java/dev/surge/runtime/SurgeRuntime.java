@@ -194,12 +194,29 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView {
         }
         s.append("  health    : http://localhost:").append(httpPort).append("/q/health/ready   metrics: http://localhost:")
                 .append(httpPort).append("/q/metrics\n");
-        resources.brokers().stream().findFirst().ifPresent(b -> s.append("\nTry it:\n  curl -i http://localhost:")
-                .append(httpPort).append('/').append(b.namespace()).append('/').append(b.name())
-                .append(" -H 'ce-specversion: 1.0' -H 'ce-id: 1' -H 'ce-source: /cli' -H 'ce-type: dev.surge.greet'")
-                .append(" -H 'content-type: application/json' -d '{\"name\":\"Ada\"}'\n"));
+        s.append(tryIt(resources, httpPort));
         s.append("Stop with Ctrl-C.\n");
         return s.toString();
+    }
+
+    /**
+     * The "Try it" lines: a curl of an event a running trigger takes (its type read from the trigger's filters and
+     * checked against them), or, when no trigger's filter can be met by such a simple event, what to do instead.
+     */
+    static String tryIt(ResourceSet resources, int httpPort) {
+        if (resources.brokers().isEmpty()) {
+            return "";
+        }
+        Optional<SampleEvent> sample = SampleEvent.of(resources);
+        if (sample.isPresent()) {
+            return "\nTry it (" + sample.get().takenBy() + "):\n  " + sample.get().curl(httpPort) + "\n";
+        }
+        Broker b = resources.brokers().get(0);
+        return "\nTry it: post an event to http://localhost:" + httpPort + "/" + b.namespace() + "/" + b.name()
+                + (resources.triggers().isEmpty() ? " (no trigger yet: it is stored, nothing receives it)"
+                        : " with the attributes the triggers' filters ask for (no simple event of a type and a source"
+                                + " meets any of them)")
+                + ", e.g. ./surge send --broker " + b.namespace() + "/" + b.name() + " --type TYPE\n";
     }
 
     /** On Kubernetes the operator scales Functions: the scaler role (local mode's processes) is not run there. */
