@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int UNAVAILABLE = 4;
     /** {@code deploy}: {@code helm} or a cluster is not reachable from here; the exact helm command was printed. */
     public static final int NOT_DEPLOYED = 5;
+    /** {@code deploy --wait}: helm deployed the release, but the Function was not Ready within the timeout. */
+    public static final int NOT_READY = 6;
 
     public static final String HEADING = "%nExit codes:%n";
     public static final String HELP_OK = "0:done";
