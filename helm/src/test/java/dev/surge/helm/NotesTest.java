@@ -12,6 +12,12 @@ class NotesTest {
         assertThat(notes).contains("kubectl port-forward -n surge svc/surge-ingress 8080:80")
                 .contains("curl -i http://localhost:8080/demo/default")
                 .contains("-H 'ce-specversion: 1.0' -H 'ce-id: 1' -H 'ce-source: /cli' -H 'ce-type: dev.surge.greet'")
+                // it cannot know the user's Triggers: it says which type its own example takes and how to find others
+                .contains("Its ce-type must be one a Trigger of that\n   Broker takes")
+                .contains("dev.surge.greet is the type the Trigger of step 1\n   takes")
+                .contains("spec: {broker: default, filter: {attributes: {type: dev.surge.greet}}, function: greeter}")
+                .contains("kubectl get strigger -n demo -o custom-columns='NAME:.metadata.name,BROKER:.spec.broker,"
+                        + "FILTER:.spec.filter.attributes,FILTERS:.spec.filters'")
                 .contains("kind: Broker").contains("kind: Function").contains("kind: Trigger")
                 .contains("Kafka      my-cluster-kafka-bootstrap.kafka.svc:9092 (PLAINTEXT)")
                 .contains("watching   all namespaces")
@@ -51,7 +57,37 @@ class NotesTest {
                 .contains("pack: the events of Broker orders with type=shop.order.placed that pass its filters")
                 .contains("curl -i http://localhost:8080/shop/orders")
                 .contains("kubectl get sfn,strigger -n shop");
+        // the curl's type is the one its Trigger takes, and it says that Trigger asks for more
+        assertThat(notes).contains("Trigger pack takes type shop.order.placed; it filters on more than the type too")
+                .contains("-H 'ce-type: shop.order.placed'").doesNotContain("dev.surge.greet");
         assertThat(Charts.notes(Charts.FUNCTION, "lonely", "shop", "triggers: []")).contains("with 0 Trigger(s)")
                 .doesNotContain("curl");
+    }
+
+    @Test
+    void theFunctionChartsCurlUsesTheTypeItsTriggerTakes() {
+        assertThat(Charts.notes(Charts.FUNCTION, "greeter", "demo", ""))
+                .contains("Trigger greet takes type dev.surge.greet:\n")
+                .contains("curl -i http://localhost:8080/demo/default").contains("-H 'ce-type: dev.surge.greet'")
+                .doesNotContain("filters on more than the type");
+
+        String exactInFilters = Charts.notes(Charts.FUNCTION, "audit", "shop", """
+                triggers:
+                  - name: audit
+                    broker: orders
+                    filters: [{exact: {type: shop.order.shipped}}]
+                """);
+        assertThat(exactInFilters).contains("Trigger audit takes type shop.order.shipped;")
+                .contains("-H 'ce-type: shop.order.shipped'").doesNotContain("dev.surge.greet");
+
+        String noExactType = Charts.notes(Charts.FUNCTION, "audit", "shop", """
+                triggers:
+                  - name: audit
+                    broker: orders
+                    filters: [{prefix: {type: shop.order.}}]
+                """);
+        assertThat(noExactType).contains("Trigger audit names no exact type: its filters (above; kubectl get strigger"
+                + " audit -n shop -o yaml)\nsay which events it takes; put such a type in ce-type:")
+                .contains("-H 'ce-type: <a type it takes>'").doesNotContain("dev.surge.greet");
     }
 }

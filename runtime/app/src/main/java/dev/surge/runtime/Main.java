@@ -5,6 +5,9 @@ import dev.surge.runtime.config.Role;
 import dev.surge.core.resource.InvalidResourcesException;
 import dev.surge.core.resource.ResourceLoader;
 import dev.surge.core.resource.ResourceSet;
+import dev.surge.runtime.cli.ExitCodes;
+import dev.surge.runtime.cli.SurgeCli;
+import dev.surge.runtime.cli.SurgeVersion;
 import dev.surge.runtime.local.AotTraining;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -14,8 +17,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code surge} command. Options are checked and the resource file validated before Quarkus starts,
@@ -25,45 +31,72 @@ import picocli.CommandLine.Parameters;
 public class Main {
 
     public static void main(String... args) {
-        int code = new CommandLine(new Surge()).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);
         }
     }
 
-    @Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
+    /** {@code up} and {@code validate}: the resource file is missing, unreadable or invalid (the problems printed). */
+    static final int INVALID_RESOURCES = 2;
+
+    /** The {@code surge} command line with every command, as {@link #main} runs it. */
+    static CommandLine commandLine() {
+        return SurgeCli.commandLine(new Surge());
+    }
+
+    @Command(name = "surge", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class,
             description = "Serverless event functions on Kafka.",
             subcommands = {Up.class, Validate.class, dev.surge.runtime.cli.NewCommand.class,
                     dev.surge.runtime.cli.SendCommand.class, dev.surge.runtime.cli.StatusCommand.class,
                     dev.surge.runtime.cli.LogsCommand.class, dev.surge.runtime.cli.DeployCommand.class,
                     AotTrain.class})
     static class Surge implements Runnable {
+        @Spec
+        CommandSpec spec;
+
         @Override
         public void run() {
-            new CommandLine(this).usage(System.out);
+            spec.commandLine().usage(spec.commandLine().getOut());
         }
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a resource file and list what it declares.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class,
+            description = {"Check a resource file and list what it declares.", ""},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {"0:the file is valid (what it declares is printed)", ExitCodes.HELP_FAILED,
+                    "2:bad arguments, or the file is missing, unreadable or invalid (each problem printed)"})
     static class Validate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
         Path file;
 
         @Override
         public Integer call() {
-            ResourceSet set = load(file);
+            ResourceSet set = load(file, spec.commandLine().getErr());
             if (set == null) {
-                return 2;
+                return INVALID_RESOURCES;
             }
-            System.out.printf("%s: %d broker(s), %d function(s), %d trigger(s)%n", file, set.brokers().size(),
+            spec.commandLine().getOut().printf("%s: %d broker(s), %d function(s), %d trigger(s)%n", file, set.brokers().size(),
                     set.functions().size(), set.triggers().size());
             return 0;
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true, description = "Run Surge: the ingress, the dispatcher and the functions of the resource file;"
-            + " with no Kafka given, an embedded Kafka broker too (local mode).")
+    @Command(name = "up", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class,
+            description = {"Run Surge: the ingress, the dispatcher and the functions of the resource file; with no"
+                    + " Kafka given, an embedded Kafka broker too (local mode). Runs until stopped.", ""},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {"1:Surge could not start (e.g. its port is in use, Kafka cannot be reached; the log says"
+                    + " why)",
+                    "2:bad arguments, or the resource file is missing, unreadable or invalid (each problem printed)",
+                    "130:stopped with Ctrl-C (SIGINT), as the JVM exits on it", "143:stopped with SIGTERM"})
     static class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Parameters(index = "0", defaultValue = "surge.yaml", description = "Resource file (default: ${DEFAULT-VALUE}).")
         Path file;
 
@@ -119,18 +152,32 @@ public class Main {
 
         @Override
         public Integer call() {
+            // Every option is checked before the resource file is read, and both before anything is set.
             boolean onKubernetes = "kubernetes".equalsIgnoreCase(resources);
             if (!onKubernetes && !"file".equalsIgnoreCase(resources)) {
-                System.err.println("surge: --resources: '" + resources + "' is not a source; use file or kubernetes");
-                return 2;
+                throw new ParameterException(spec.commandLine(), "--resources: '" + resources
+                        + "' is not a source; use file or kubernetes");
+            }
+            if (kafkaConfig != null && !java.nio.file.Files.isReadable(kafkaConfig)) {
+                throw new ParameterException(spec.commandLine(), "--kafka-config " + kafkaConfig
+                        + ": no such readable file");
+            }
+            for (String r : roles == null ? java.util.List.<String>of() : roles) {
+                try {
+                    Role.valueOf(r.trim().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--roles: '" + r
+                            + "' is not a role; use ingress, dispatcher, scaler");
+                }
+            }
+            if (!onKubernetes && load(file, spec.commandLine().getErr()) == null) {
+                return INVALID_RESOURCES;
             }
             if (onKubernetes) {
                 System.setProperty("surge.resources", "kubernetes");
                 if (namespaces != null) {
                     System.setProperty("surge.kubernetes.namespaces", String.join(",", namespaces));
                 }
-            } else if (load(file) == null) {
-                return 2;
             }
             System.setProperty("surge.config-file", file.toString());
             System.setProperty("surge.data-dir", dataDir.toString());
@@ -164,21 +211,9 @@ public class Main {
                 System.setProperty("surge.functions.java", functionsJava);
             }
             if (kafkaConfig != null) {
-                if (!java.nio.file.Files.isReadable(kafkaConfig)) {
-                    System.err.println("surge: --kafka-config " + kafkaConfig + ": no such readable file");
-                    return 2;
-                }
                 System.setProperty("surge.kafka.client-properties-file", kafkaConfig.toAbsolutePath().toString());
             }
             if (roles != null) {
-                for (String r : roles) {
-                    try {
-                        Role.valueOf(r.trim().toUpperCase(java.util.Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        System.err.println("surge: --roles: '" + r + "' is not a role; use ingress, dispatcher, scaler");
-                        return 2;
-                    }
-                }
                 System.setProperty("surge.roles", String.join(",", roles));
             }
             if (noWatch) {
@@ -189,8 +224,12 @@ public class Main {
         }
     }
 
-    @Command(name = "aot-train", mixinStandardHelpOptions = true, description = "Make an AOT cache (app.aot, JDK 25+) for a function by a training run"
-            + " with the exact command line local mode uses; local mode then starts the function from it.")
+    @Command(name = "aot-train", mixinStandardHelpOptions = true, versionProvider = SurgeVersion.class,
+            description = {"Make an AOT cache (app.aot, JDK 25+) for a function by a training run with the exact"
+                    + " command line local mode uses; local mode then starts the function from it.", ""},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {"0:app.aot was written next to the function's quarkus-run.jar",
+                    "1:the training run failed (its output says why)", ExitCodes.HELP_USAGE})
     static class AotTrain implements Callable<Integer> {
         @Parameters(index = "0", description = "The function's built quarkus-app folder.")
         Path app;
@@ -208,12 +247,14 @@ public class Main {
         }
     }
 
-    private static ResourceSet load(Path file) {
+    /** The resources of {@code file}, or null after printing why it cannot be used. */
+    private static ResourceSet load(Path file, java.io.PrintWriter err) {
         try {
             return ResourceLoader.load(file);
         } catch (InvalidResourcesException e) {
-            System.err.println("surge: " + file + " cannot be used:");
-            e.problems().forEach(p -> System.err.println("  " + p));
+            err.println("surge: " + file + " cannot be used:");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
             return null;
         }
     }

@@ -205,12 +205,29 @@ public class SurgeRuntime implements Dispatchers, LocalFunctions, BrokerView, Po
         }
         s.append("  health    : ").append(baseUrl()).append("/q/health/ready   metrics: ").append(baseUrl())
                 .append("/q/metrics\n");
-        resources.brokers().stream().findFirst().ifPresent(b -> s.append("\nTry it:\n  curl -i ").append(baseUrl())
-                .append('/').append(b.namespace()).append('/').append(b.name())
-                .append(" -H 'ce-specversion: 1.0' -H 'ce-id: 1' -H 'ce-source: /cli' -H 'ce-type: dev.surge.greet'")
-                .append(" -H 'content-type: application/json' -d '{\"name\":\"Ada\"}'\n"));
+        s.append(tryIt(resources, baseUrl()));
         s.append("Stop with Ctrl-C.\n");
         return s.toString();
+    }
+
+    /**
+     * The "Try it" lines: a curl of an event a running trigger takes (its type read from the trigger's filters and
+     * checked against them), or, when no trigger's filter can be met by such a simple event, what to do instead.
+     */
+    static String tryIt(ResourceSet resources, String baseUrl) {
+        if (resources.brokers().isEmpty()) {
+            return "";
+        }
+        Optional<SampleEvent> sample = SampleEvent.of(resources);
+        if (sample.isPresent()) {
+            return "\nTry it (" + sample.get().takenBy() + "):\n  " + sample.get().curl(baseUrl) + "\n";
+        }
+        Broker b = resources.brokers().get(0);
+        return "\nTry it: post an event to " + baseUrl + "/" + b.namespace() + "/" + b.name()
+                + (resources.triggers().isEmpty() ? " (no trigger yet: it is stored, nothing receives it)"
+                        : " with the attributes the triggers' filters ask for (no simple event of a type and a source"
+                                + " meets any of them)")
+                + ", e.g. ./surge send --broker " + b.namespace() + "/" + b.name() + " --type TYPE\n";
     }
 
     /** On Kubernetes the operator scales Functions: the scaler role (local mode's processes) is not run there. */

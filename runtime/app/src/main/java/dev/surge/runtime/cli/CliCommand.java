@@ -3,14 +3,17 @@ package dev.surge.runtime.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
  * What the commands share: output through picocli's writers (so tests capture it), the environment through a
  * function (so tests pass a map), and a {@link CliFailure} turned into its message and exit code. None of them
- * starts Quarkus: they run in {@code Main.main} before (and instead of) the runtime's boot.
+ * starts Quarkus: they run in {@code Main.main} before (and instead of) the runtime's boot. Every command inherits
+ * this class's {@code @Command} attributes, so {@code --version} prints the version on each of them.
  */
+@Command(versionProvider = SurgeVersion.class)
 abstract class CliCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,7 +34,7 @@ abstract class CliCommand implements Callable<Integer> {
         try {
             return run();
         } catch (CliFailure e) {
-            err().println("surge " + spec.name() + ": " + e.getMessage());
+            err().println(SurgeCli.name(spec) + ": " + e.getMessage());
             return e.exitCode();
         } finally {
             out().flush();

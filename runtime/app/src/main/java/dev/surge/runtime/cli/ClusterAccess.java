@@ -18,13 +18,18 @@ final class ClusterAccess {
         KubernetesClient open(String context, Duration timeout);
     }
 
-    static final Clients DEFAULT = (context, timeout) -> {
-        Config config = Config.autoConfigure(context); // null: the current context
+    static final Clients DEFAULT = (context, timeout) -> client(Config.autoConfigure(context), timeout); // null: current
+
+    /**
+     * A client of {@code config} that waits at most {@code timeout} for each answer and does not retry: a command
+     * says at once what is wrong (fabric8 would otherwise retry a 5xx, e.g. a pod proxy's 503, with backoff).
+     */
+    static KubernetesClient client(Config config, Duration timeout) {
         config.setConnectionTimeout((int) timeout.toMillis());
         config.setRequestTimeout((int) timeout.toMillis());
         config.setRequestRetryBackoffLimit(0);
         return new KubernetesClientBuilder().withConfig(config).build();
-    };
+    }
 
     private ClusterAccess() {
     }

@@ -15,18 +15,25 @@ import java.util.Objects;
 
 /**
  * The status of Surge's resources on a cluster, as the operator and the dispatchers write it in the custom
- * resources (Brokers, Triggers, Functions of {@code surge.dev/v1alpha1}). Deliveries are counted by the
- * dispatchers' metrics, not in the resources, so those columns stay empty here.
+ * resources (Brokers, Triggers, Functions of {@code surge.dev/v1alpha1}), with each trigger's counts (in flight,
+ * delivered, dead-lettered, restarts) summed over the dispatcher pods ({@link DispatcherPods}): they are not in
+ * the resources.
  */
 final class ClusterStatus {
     private ClusterStatus() {
     }
 
-    /** Reads the three kinds in {@code namespace}, or in every namespace for null. */
-    static StatusReport read(KubernetesClient client, String namespace) {
-        return of(client.getMasterUrl().toString(), list(client.resources(Broker.class), namespace),
-                list(client.resources(Trigger.class), namespace),
-                list(client.resources(dev.surge.kubernetes.api.Function.class), namespace));
+    /**
+     * Reads the three kinds in {@code namespace}, or in every namespace for null, and the counts of the dispatcher
+     * pods in {@code surgeNamespace} (every namespace for null).
+     */
+    static StatusReport read(KubernetesClient client, String namespace, String surgeNamespace) {
+        List<Broker> brokers = list(client.resources(Broker.class), namespace);
+        List<Trigger> triggers = list(client.resources(Trigger.class), namespace);
+        List<dev.surge.kubernetes.api.Function> functions = list(client.resources(dev.surge.kubernetes.api.Function.class),
+                namespace);
+        return of(client.getMasterUrl().toString(), brokers, triggers, functions,
+                DispatcherPods.read(client, surgeNamespace));
     }
 
     private static <T extends HasMetadata> List<T> list(
@@ -36,7 +43,7 @@ final class ClusterStatus {
 
     /** The report of the resources; pure. */
     static StatusReport of(String source, List<Broker> brokers, List<Trigger> triggers,
-            List<dev.surge.kubernetes.api.Function> functions) {
+            List<dev.surge.kubernetes.api.Function> functions, DispatcherCounts counts) {
         return new StatusReport(source,
                 sorted(brokers).stream().map(b -> {
                     Condition ready = ready(b.getStatus());
@@ -49,10 +56,13 @@ final class ClusterStatus {
                     var spec = t.getSpec();
                     String target = spec == null ? null : spec.getFunction() != null ? "function " + spec.getFunction()
                             : spec.getUri();
+                    DispatcherCounts.TriggerCounts c = counts.of(t.getMetadata().getNamespace(),
+                            t.getMetadata().getName());
                     return new StatusReport.TriggerRow(t.getMetadata().getNamespace(), t.getMetadata().getName(),
                             spec == null ? null : spec.getBroker(), target, state(ready),
-                            t.getStatus() == null ? null : t.getStatus().getLag(), null, null, null, null,
-                            message(ready));
+                            t.getStatus() == null ? null : t.getStatus().getLag(), c == null ? null : c.inFlight(),
+                            c == null ? null : c.delivered(), c == null ? null : c.deadLettered(),
+                            c == null ? null : c.restarts(), message(ready));
                 }).toList(),
                 sorted(functions).stream().map(f -> {
                     Condition ready = ready(f.getStatus());
@@ -61,7 +71,7 @@ final class ClusterStatus {
                             s == null ? null : s.getReplicas(), s == null ? null : s.getReadyReplicas(),
                             s == null ? null : s.getLag(), null, s == null ? null : s.getLastScaleTime(),
                             s == null ? null : s.getLastScaleReason(), message(ready));
-                }).toList());
+                }).toList(), StatusReport.Counts.of(counts));
     }
 
     private static <T extends HasMetadata> List<T> sorted(List<T> items) {

@@ -2,6 +2,7 @@ package dev.surge.runtime.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -10,11 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -24,18 +28,23 @@ import picocli.CommandLine.Parameters;
  * where {@code helm} and a cluster are reachable, and otherwise prints the exact helm command to run elsewhere.
  */
 @Command(name = "deploy", mixinStandardHelpOptions = true, sortOptions = false,
+        resourceBundle = "dev.surge.runtime.cli.DeployCommand",
         description = {"Deploy a function to a cluster with Helm: helm upgrade --install of the helm/function chart,"
                 + " its output streamed.",
                 "Without helm on PATH or a reachable cluster (kube config: KUBECONFIG, ~/.kube/config, or a pod's"
                         + " service account), prints that exact helm command instead and exits with 5.",
                 "",
                 "Example:",
-                "  surge deploy greeter -n demo -f greeter.yaml --image ghcr.io/acme/greeter:1.0",
+                "  surge deploy greeter -n demo -f greeter.yaml --image ghcr.io/acme/greeter:1.0 --wait",
                 ""},
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.HELP_OK + " (helm installed or upgraded the release)",
+        exitCodeList = {ExitCodes.HELP_OK + " (helm installed or upgraded the release; with --wait the Function is"
+                + " Ready)",
                 "1:helm failed (its output says why)", ExitCodes.HELP_USAGE,
-                "5:helm or a cluster not reachable from here: the helm command was printed, not run"})
+                "3:the cluster refused (e.g. 403) to show the Function --wait waits for",
+                "4:the cluster not reachable while waiting",
+                "5:helm or a cluster not reachable from here: the helm command was printed, not run",
+                "6:--wait: helm deployed the release, but the Function was not Ready within --timeout"})
 public class DeployCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "FUNCTION", description = "The function's name (function.name of the"
             + " chart's values).")
@@ -52,10 +61,6 @@ public class DeployCommand extends CliCommand {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A chart value, as helm's --set (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "The release's namespace (default:"
-            + " the kube config's).")
-    String namespace;
-
     @Option(names = "--release", paramLabel = "NAME", description = "The helm release (default: the function's name).")
     String release;
 
@@ -63,19 +68,14 @@ public class DeployCommand extends CliCommand {
             + " Surge, or of the current folder).")
     String chart;
 
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kube config context (default: the current"
-            + " one).")
-    String context;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
-    @Option(names = "--wait", description = "Wait until the release's resources are ready (helm --wait).")
+    @Option(names = "--wait", description = "Then wait until the Function is Ready (its Ready condition True for this"
+            + " spec: at zero replicas too, as it starts on its first event), showing its progress; within --timeout,"
+            + " helm's run included.")
     boolean waitReady;
 
-    @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "With --wait: the longest wait (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    /** Whether the cluster answers; tests replace it. */
-    ClusterAccess.Clients clients = ClusterAccess.DEFAULT;
 
     /** Where this code runs from, to find the chart next to it. */
     Path codeLocation = codeLocation();
@@ -87,9 +87,7 @@ public class DeployCommand extends CliCommand {
                 throw new ParameterException(spec.commandLine(), "--values " + v + ": no such readable file");
             }
         }
-        HelmRelease helm = new HelmRelease(function, release == null ? function : release, namespace,
-                chart == null ? defaultChart() : chart, values.stream().map(Path::toString).toList(), image, sets,
-                context, waitReady ? timeout : null);
+        HelmRelease helm = release();
         String problem = helm.problem();
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), problem);
@@ -113,6 +111,7 @@ public class DeployCommand extends CliCommand {
         }
         progress("running " + HelmRelease.shell(command));
         long start = System.nanoTime();
+        Instant deadline = Instant.now().plus(cluster.timeout);
         List<String> run = new ArrayList<>(command);
         run.set(0, executable.get().toString());
         Process p = new ProcessBuilder(run).redirectErrorStream(true).start();
@@ -128,19 +127,69 @@ public class DeployCommand extends CliCommand {
         if (exit != 0) {
             throw new CliFailure(ExitCodes.FAILED, "helm exited with " + exit);
         }
+        if (waitReady) {
+            awaitReady(deadline);
+        }
         progress(String.format("done in %.1f s", (System.nanoTime() - start) / 1e9));
         return ExitCodes.OK;
+    }
+
+    /** Watches the Function until it is Ready, printing each state it passes through; fails at the deadline. */
+    private void awaitReady(Instant deadline) {
+        KubernetesClient client = null;
+        try {
+            client = cluster.open();
+            String ns = cluster.namespace != null ? cluster.namespace
+                    : client.getNamespace() != null ? client.getNamespace() : "default";
+            String name = ns + "/" + function;
+            Duration left = Duration.between(Instant.now(), deadline);
+            progress("waiting up to " + Math.max(left.toSeconds(), 1) + " s for Function " + name + " to be Ready");
+            AtomicReference<FunctionReadiness> last = new AtomicReference<>();
+            try {
+                client.resources(dev.surge.kubernetes.api.Function.class).inNamespace(ns).withName(function)
+                        .waitUntilCondition(f -> {
+                            FunctionReadiness now = FunctionReadiness.of(f);
+                            if (!now.equals(last.getAndSet(now))) {
+                                progress("Function " + name + ": " + now.state());
+                            }
+                            return now.ready();
+                        }, Math.max(left.toMillis(), 1000), TimeUnit.MILLISECONDS);
+            } catch (KubernetesClientTimeoutException e) {
+                FunctionReadiness at = last.get();
+                throw new CliFailure(ExitCodes.NOT_READY, "helm deployed the release, but Function " + name
+                        + " was not Ready within " + cluster.timeout.toSeconds() + " s"
+                        + (at == null ? "" : ": " + at.state()) + " (kubectl describe functions.surge.dev "
+                        + function + " -n " + ns + ")");
+            }
+        } catch (KubernetesClientException e) {
+            CliFailure f = ClusterAccess.failure(client, e, "watch Function " + function);
+            throw new CliFailure(f.exitCode(), "helm deployed the release, but " + f.getMessage(), e);
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+        }
     }
 
     private int notDeployed(List<String> command, String why) {
         err().println("surge deploy: " + why + "; not deployed. Where helm and the cluster are, run:");
         out().println(HelmRelease.shell(command));
+        HelmRelease release = release();
+        if (release.waitCommand() != null) {
+            out().println(HelmRelease.shell(release.waitCommand()));
+        }
         return ExitCodes.NOT_DEPLOYED;
     }
 
     private void progress(String step) {
         err().println("surge deploy: " + step);
         err().flush();
+    }
+
+    private HelmRelease release() {
+        return new HelmRelease(function, release == null ? function : release, cluster.namespace,
+                chart == null ? defaultChart() : chart, values.stream().map(Path::toString).toList(), image, sets,
+                cluster.context, waitReady ? cluster.timeout : null);
     }
 
     /** The first executable {@code name} of the PATH. */
@@ -186,7 +235,7 @@ public class DeployCommand extends CliCommand {
         }
         KubernetesClient client = null;
         try {
-            client = clients.open(context, Duration.ofSeconds(5));
+            client = cluster.clients.open(cluster.context, Duration.ofSeconds(5));
             var info = client.getKubernetesVersion();
             String version = info.getGitVersion() != null ? info.getGitVersion() : info.getMajor() + "." + info.getMinor();
             progress("cluster " + client.getMasterUrl() + " answers (Kubernetes " + version + ")");

@@ -17,11 +17,13 @@ public final class ExitCodes {
     public static final int UNAVAILABLE = 4;
     /** {@code deploy}: {@code helm} or a cluster is not reachable from here; the exact helm command was printed. */
     public static final int NOT_DEPLOYED = 5;
+    /** {@code deploy --wait}: helm deployed the release, but the Function was not Ready within the timeout. */
+    public static final int NOT_READY = 6;
 
-    static final String HEADING = "%nExit codes:%n";
-    static final String HELP_OK = "0:done";
-    static final String HELP_FAILED = "1:failed otherwise (an I/O error, an unexpected error)";
-    static final String HELP_USAGE = "2:bad arguments";
+    public static final String HEADING = "%nExit codes:%n";
+    public static final String HELP_OK = "0:done";
+    public static final String HELP_FAILED = "1:failed otherwise (an I/O error, an unexpected error)";
+    public static final String HELP_USAGE = "2:bad arguments";
 
     private ExitCodes() {
     }

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * @param image       the function's image ({@code function.image}), or null to take it from the values
  * @param sets        further {@code --set} values, {@code key=value}
  * @param kubeContext the kube config context, or null for the current one
- * @param waitFor     {@code --wait} with this {@code --timeout}, or null not to wait
+ * @param waitFor     how long to wait for the Function to be Ready, or null not to wait. Not helm's {@code --wait}:
+ *                    helm waits for Deployments and the like, and the chart makes a Function and Triggers, which
+ *                    helm takes as ready at once; the operator makes the Deployment and sets the Function's Ready
  */
 record HelmRelease(String function, String release, String namespace, String chart, List<String> values, String image,
         List<String> sets, String kubeContext, Duration waitFor) {
@@ -72,9 +74,26 @@ record HelmRelease(String function, String release, String namespace, String cha
         for (String s : sets) {
             c.addAll(List.of("--set", s));
         }
-        if (waitFor != null) {
-            c.addAll(List.of("--wait", "--timeout", waitFor.toSeconds() + "s"));
+        return c;
+    }
+
+    /**
+     * What waits for the Function to be Ready where helm is run by hand: {@code kubectl wait
+     * --for=condition=Ready functions.surge.dev/<function>}; null without {@link #waitFor}.
+     */
+    List<String> waitCommand() {
+        if (waitFor == null) {
+            return null;
         }
+        List<String> c = new ArrayList<>(List.of("kubectl", "wait", "--for=condition=Ready",
+                "functions.surge.dev/" + function));
+        if (namespace != null) {
+            c.addAll(List.of("--namespace", namespace));
+        }
+        if (kubeContext != null) {
+            c.addAll(List.of("--context", kubeContext));
+        }
+        c.add("--timeout=" + waitFor.toSeconds() + "s");
         return c;
     }
 

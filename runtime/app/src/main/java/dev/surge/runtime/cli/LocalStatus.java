@@ -33,6 +33,20 @@ final class LocalStatus {
                     base + text(n, "path"), accepts ? "True" : "False",
                     accepts ? null : "this process does not run the ingress role"));
         }
+        List<StatusReport.FunctionRow> f = new ArrayList<>();
+        for (JsonNode n : functions) {
+            JsonNode d = n.path("lastDecision");
+            String message = n.path("stopped").asBoolean(false)
+                    ? "stopped" + (n.hasNonNull("failure") ? ": " + n.get("failure").asText() : "") : null;
+            f.add(new StatusReport.FunctionRow(text(n, "namespace"), text(n, "name"), integer(n, "replicas"),
+                    integer(n, "readyReplicas"), number(n, "backlog"), integer(d, "replicas"), text(d, "at"),
+                    text(d, "reason"), message));
+        }
+        return new StatusReport(base, b, triggers(triggers), f);
+    }
+
+    /** The rows of a runtime's {@code GET /triggers} answer (also a dispatcher pod's on a cluster); pure. */
+    static List<StatusReport.TriggerRow> triggers(JsonNode triggers) {
         List<StatusReport.TriggerRow> t = new ArrayList<>();
         for (JsonNode n : triggers) {
             Map<String, Long> dead = null;
@@ -46,16 +60,7 @@ final class LocalStatus {
                     text(n, "target"), text(n, "state"), number(n, "matchedBacklog"), integer(n, "inFlight"),
                     number(n, "delivered"), dead, integer(n, "restarts"), text(n, "lastError")));
         }
-        List<StatusReport.FunctionRow> f = new ArrayList<>();
-        for (JsonNode n : functions) {
-            JsonNode d = n.path("lastDecision");
-            String message = n.path("stopped").asBoolean(false)
-                    ? "stopped" + (n.hasNonNull("failure") ? ": " + n.get("failure").asText() : "") : null;
-            f.add(new StatusReport.FunctionRow(text(n, "namespace"), text(n, "name"), integer(n, "replicas"),
-                    integer(n, "readyReplicas"), number(n, "backlog"), integer(d, "replicas"), text(d, "at"),
-                    text(d, "reason"), message));
-        }
-        return new StatusReport(base, b, t, f);
+        return t;
     }
 
     private static String text(JsonNode n, String field) {

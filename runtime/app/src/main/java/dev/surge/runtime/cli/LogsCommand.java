@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 
 /** {@code surge logs <function>}: the output of a function's replicas, local or on a cluster. */
 @Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
+        resourceBundle = "dev.surge.runtime.cli.LogsCommand",
         description = {"Print a function's output: every replica's, each line after its replica ([greeter#1] in"
                 + " local mode, [pod] on a cluster). -f follows it until Ctrl-C, also replicas that start meanwhile.",
                 "Local mode reads <data-dir>/functions/<namespace>.<function>[.<replica>].log.",
@@ -28,10 +30,6 @@ public class LogsCommand extends CliCommand {
             + " demo/greeter.")
     String function;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "The function's namespace"
-            + " (default: local mode: the one that has its logs; cluster: the kube config's).")
-    String namespace;
-
     @Option(names = {"-f", "--follow"}, description = "Go on printing what the replicas write, until Ctrl-C.")
     boolean follow;
 
@@ -43,31 +41,19 @@ public class LogsCommand extends CliCommand {
             + " as given to 'surge up' (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = {"-k", "--kubernetes"}, description = "The pods of the function on a cluster (fabric8's usual"
-            + " configuration: KUBECONFIG, ~/.kube/config, or a pod's service account).")
-    boolean kubernetes;
-
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "With --kubernetes: the kube config context"
-            + " (default: the current one).")
-    String context;
-
-    @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "With --kubernetes: longest wait for each answer of the cluster (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Mixin
+    ClusterOptions.LocalOrCluster cluster = new ClusterOptions.LocalOrCluster();
 
     /** How often following looks for new output; tests shorten it. */
     Duration pollInterval = Duration.ofMillis(200);
 
-    /** How the cluster's client is opened; tests give a mock API server's. */
-    ClusterAccess.Clients clients = ClusterAccess.DEFAULT;
-
     @Override
     int run() throws InterruptedException {
         String name = function;
-        String ns = namespace;
+        String ns = cluster.namespace;
         int slash = function.indexOf('/');
         if (slash >= 0) {
-            if (namespace != null) {
+            if (cluster.namespace != null) {
                 throw new ParameterException(spec.commandLine(), "'" + function + "' names a namespace and so does"
                         + " --namespace; give one of them");
             }
@@ -81,13 +67,11 @@ public class LogsCommand extends CliCommand {
         if (tail != null && tail < 0) {
             throw new ParameterException(spec.commandLine(), "--tail " + tail + ": give 0 or more lines");
         }
-        return kubernetes ? cluster(ns, name) : local(ns, name);
+        return cluster.kubernetes ? onCluster(ns, name) : local(ns, name);
     }
 
     private int local(String ns, String name) throws InterruptedException {
-        if (context != null) {
-            throw new ParameterException(spec.commandLine(), "--context is for a cluster: give --kubernetes too");
-        }
+        cluster.checkLocal(spec);
         Path dir = dataDir.resolve("functions");
         if (ns == null) {
             List<String> namespaces = LocalLogs.namespacesOf(dir, name);
@@ -130,11 +114,11 @@ public class LogsCommand extends CliCommand {
         return ExitCodes.OK;
     }
 
-    private int cluster(String ns, String name) {
+    private int onCluster(String ns, String name) {
         KubernetesClient client = null;
         ClusterLogs logs = null;
         try {
-            client = clients.open(context, timeout);
+            client = cluster.open();
             String where = ns != null ? ns : client.getNamespace() != null ? client.getNamespace() : "default";
             logs = new ClusterLogs(client, where, name);
             List<Pod> pods = logs.pods();

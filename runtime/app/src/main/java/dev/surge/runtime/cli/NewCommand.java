@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 created; 1 could not be done (the folder exists, the resource file is missing or would not
  * validate, Maven is missing or failed), nothing of it left behind; 2 a wrong command line (picocli's usage error).
  */
-@Command(name = "new", sortOptions = false,
+@Command(name = "new", sortOptions = false, versionProvider = SurgeVersion.class,
         description = "Create a function: a Quarkus Funqy project from Surge's function template, ready to build"
                 + " (./mvnw package) and to run locally (surge up NAME/surge.yaml).",
         exitCodeListHeading = "%nExit codes:%n",
@@ -99,6 +99,9 @@ public class NewCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+    boolean version;
 
     @Option(names = "--maven", paramLabel = "COMMAND", description = "Maven to generate with (default: $SURGE_MAVEN,"
             + " else the Maven Wrapper of this Surge checkout, else mvn on the PATH).")

@@ -23,6 +23,9 @@ final class StatusTables {
         report.triggers().forEach(t -> triggers.row(t.namespace(), t.name(), t.broker(), t.target(), t.state(),
                 t.lag(), t.inFlight(), t.delivered(), deadLettered(t.deadLettered()), t.restarts(), t.message()));
         s.append(triggers.isEmpty() ? "(none)\n" : triggers.render());
+        if (report.counts() != null) {
+            s.append(counts(report.counts())).append('\n');
+        }
 
         s.append("\nFUNCTIONS\n");
         TextTable functions = new TextTable().column("NAMESPACE").column("NAME").column("REPLICAS").column("READY")
@@ -31,6 +34,18 @@ final class StatusTables {
                 f.lag(), f.desiredReplicas(), f.reason(), f.message()));
         s.append(functions.isEmpty() ? "(none)\n" : functions.render());
         return s.toString();
+    }
+
+    /** Where a cluster's counts come from: summed over the dispatcher pods, each since it started; or unknown. */
+    static String counts(StatusReport.Counts counts) {
+        String columns = "IN FLIGHT, DELIVERED, DEAD-LETTERED and RESTARTS";
+        if (!counts.known()) {
+            return columns + " are unknown (-): see the note on standard error.";
+        }
+        int n = counts.dispatchers().size();
+        return columns + " are summed over " + n + " dispatcher pod" + (n == 1 ? "" : "s") + " ("
+                + String.join(", ", counts.dispatchers().stream().map(d -> d.namespace() + "/" + d.pod()).toList())
+                + "), each counting since it started.";
     }
 
     /**

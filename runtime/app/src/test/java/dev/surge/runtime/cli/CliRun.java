@@ -9,7 +9,7 @@ record CliRun(int exitCode, String out, String err) {
     static CliRun run(Object command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(command);
+        CommandLine cmd = SurgeCli.commandLine(command);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int code = cmd.execute(args);

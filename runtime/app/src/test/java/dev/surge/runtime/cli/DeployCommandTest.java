@@ -38,7 +38,7 @@ class DeployCommandTest {
     private DeployCommand command(Map<String, String> env) {
         DeployCommand c = new DeployCommand();
         c.env = env::get;
-        c.clients = (context, timeout) -> server.createClient();
+        c.cluster.clients = (context, timeout) -> server.createClient();
         return c;
     }
 
@@ -69,6 +69,18 @@ class DeployCommandTest {
     }
 
     @Test
+    void withWaitButNoHelmItPrintsTheKubectlWaitForTheFunctionToo() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty-bin"));
+        CliRun r = CliRun.run(command(Map.of("PATH", empty.toString(), "KUBECONFIG", kubeconfig.toString())),
+                "greeter", "-n", "demo", "--chart", chart.toString(), "--wait", "--timeout", "2m");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_DEPLOYED);
+        assertThat(r.out()).isEqualTo("helm upgrade --install greeter " + chart + " --namespace demo --set-string"
+                + " function.name=greeter\nkubectl wait --for=condition=Ready functions.surge.dev/greeter --namespace"
+                + " demo --timeout=120s\n");
+    }
+
+    @Test
     void withHelmButNoClusterConfiguredItPrintsTheCommandToo() throws Exception {
         CliRun r = CliRun.run(command(Map.of("PATH", fakeHelm(0).toString(), "HOME", dir.toString())), "greeter",
                 "--chart", chart.toString());
@@ -83,12 +95,12 @@ class DeployCommandTest {
     @Test
     void withHelmAndAClusterItRunsHelmAndStreamsItsOutput() throws Exception {
         CliRun r = CliRun.run(command(Map.of("PATH", fakeHelm(0).toString(), "KUBECONFIG", kubeconfig.toString())),
-                "greeter", "-n", "demo", "-f", values.toString(), "--chart", chart.toString(), "--wait");
+                "greeter", "-n", "demo", "-f", values.toString(), "--chart", chart.toString());
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(Files.readAllLines(dir.resolve("helm-args"))).containsExactly("upgrade", "--install", "greeter",
                 chart.toString(), "--namespace", "demo", "-f", values.toString(), "--set-string",
-                "function.name=greeter", "--wait", "--timeout", "300s");
+                "function.name=greeter");
         assertThat(r.out()).isEqualTo("Release \"greeter\" has been upgraded. Happy Helming!\n");
         assertThat(r.err()).contains("surge deploy: helm v3.99.0+gtest").contains("surge deploy: cluster " + client.getMasterUrl() + " answers (Kubernetes ")
                 .contains("surge deploy: running helm upgrade --install greeter").contains("done in");
@@ -133,6 +145,7 @@ class DeployCommandTest {
         assertThat(r.out()).contains("Usage: deploy", "FUNCTION", "-f, --values=FILE", "--image=IMAGE",
                 "--set=KEY=VALUE", "-n, --namespace=NAMESPACE", "--release=NAME", "--chart=PATH", "--context=CONTEXT",
                 "--wait", "--timeout=DURATION", "Exit codes:", "0   done", "1   helm failed", "2   bad arguments",
+                "6   --wait: helm deployed the release, but the Function was not Ready",
                 "5   helm or a cluster not reachable");
     }
 }

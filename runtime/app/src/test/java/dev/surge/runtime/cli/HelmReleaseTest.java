@@ -15,6 +15,7 @@ class HelmReleaseTest {
         assertThat(r.problem()).isNull();
         assertThat(r.command()).containsExactly("helm", "upgrade", "--install", "greeter", "helm/function",
                 "--set-string", "function.name=greeter");
+        assertThat(r.waitCommand()).isNull();
     }
 
     @Test
@@ -28,7 +29,10 @@ class HelmReleaseTest {
                 "/srv/surge/helm/function", "--namespace", "demo", "--kube-context", "kind-surge", "-f", "base.yaml",
                 "-f", "eu.yaml", "--set-string", "function.name=greeter", "--set-string",
                 "function.image=ghcr.io/acme/greeter:1.0", "--set", "function.scaling.maxReplicas=3", "--set",
-                "triggers[0].broker=default", "--wait", "--timeout", "120s");
+                "triggers[0].broker=default");
+        // helm's --wait would not wait for a Function: the wait is the Function's Ready condition
+        assertThat(r.waitCommand()).containsExactly("kubectl", "wait", "--for=condition=Ready",
+                "functions.surge.dev/greeter", "--namespace", "demo", "--context", "kind-surge", "--timeout=120s");
     }
 
     @Test

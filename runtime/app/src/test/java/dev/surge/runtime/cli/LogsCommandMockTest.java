@@ -50,7 +50,7 @@ class LogsCommandMockTest {
 
     private static LogsCommand command() {
         LogsCommand c = new LogsCommand();
-        c.clients = (context, timeout) -> server.createClient();
+        c.cluster.clients = (context, timeout) -> server.createClient();
         return c;
     }
 
@@ -88,7 +88,7 @@ class LogsCommandMockTest {
         LogsCommand command = command();
         command.pollInterval = Duration.ofMillis(10);
         StringWriter out = new StringWriter();
-        CommandLine cmd = new CommandLine(command);
+        CommandLine cmd = SurgeCli.commandLine(command);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(new StringWriter(), true));
         AtomicInteger exit = new AtomicInteger(-1);

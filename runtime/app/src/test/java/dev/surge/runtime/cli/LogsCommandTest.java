@@ -101,7 +101,7 @@ class LogsCommandTest {
         LogsCommand command = new LogsCommand();
         command.pollInterval = Duration.ofMillis(20);
         StringWriter out = new StringWriter();
-        CommandLine cmd = new CommandLine(command);
+        CommandLine cmd = SurgeCli.commandLine(command);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(new StringWriter(), true));
         AtomicInteger exit = new AtomicInteger(-1);

@@ -36,7 +36,7 @@ class NewCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int surgeNew(String... args) {
-        CommandLine cli = new CommandLine(new NewCommand(Map.of("PATH", System.getenv("PATH"))::get));
+        CommandLine cli = SurgeCli.commandLine(new NewCommand(Map.of("PATH", System.getenv("PATH"))::get));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -150,7 +150,8 @@ class NewCommandTest {
         int code = surgeNew(name, "-d", dir.toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("is not a valid function name").contains("Usage: new");
+        assertThat(err.toString()).contains("is not a valid function name")
+                .endsWith("See 'surge new --help'.\n").doesNotContain("Usage:");
         assertThat(dir).isEmptyDirectory();
     }
 

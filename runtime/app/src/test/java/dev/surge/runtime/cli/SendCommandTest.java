@@ -214,7 +214,8 @@ class SendCommandTest {
         CliRun r = CliRun.run(new SendCommand(), all.split(" "));
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains(message).contains("Usage: send");
+        assertThat(r.err()).startsWith("surge send: ").contains(message).endsWith("See 'surge send --help'.\n")
+                .doesNotContain("Usage:");
         assertThat(surge.posts()).isEmpty();
     }
 

@@ -87,7 +87,7 @@ class StatusCommandMockTest {
 
     private static StatusCommand command() {
         StatusCommand c = new StatusCommand();
-        c.clients = (context, timeout) -> server.createClient(); // the command closes the client it opened
+        c.cluster.clients = (context, timeout) -> server.createClient(); // the command closes the client it opened
         return c;
     }
 
@@ -104,6 +104,10 @@ class StatusCommandMockTest {
                 + "BrokerMissing: no Broker 'missing' in namespace other");
         assertThat(r.out()).containsPattern("demo +greeter +3 +2 +42 +- +scale up: lag 42 / lagThreshold 10 → 5,"
                 + " capped at maxReplicas 3 +ReplicasNotReady: 2 of 3 replicas ready");
+        // no dispatcher pod on this cluster: the counts are unknown, the rest printed, and one note says why
+        assertThat(r.out()).contains("IN FLIGHT, DELIVERED, DEAD-LETTERED and RESTARTS are unknown (-)");
+        assertThat(r.err()).isEqualTo("surge status: trigger counts unknown (-): no running dispatcher pod (labels"
+                + " app.kubernetes.io/name=surge, app.kubernetes.io/component=dispatcher) in any namespace\n");
     }
 
     @Test
@@ -118,7 +122,9 @@ class StatusCommandMockTest {
         JsonNode orphan = s.get("triggers").get(0);
         assertThat(orphan.get("name").asText()).isEqualTo("orphan");
         assertThat(orphan.get("state").asText()).isEqualTo("NotReady");
-        assertThat(orphan.has("delivered")).as("not known on a cluster").isFalse();
+        assertThat(orphan.has("delivered")).as("no dispatcher pod answered").isFalse();
+        assertThat(s.get("counts").get("known").asBoolean()).isFalse();
+        assertThat(s.get("counts").get("problems").get(0).asText()).startsWith("no running dispatcher pod");
     }
 
     @Test
@@ -130,7 +136,7 @@ class StatusCommandMockTest {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:" + port)
                 .withRequestRetryBackoffLimit(0).withConnectionTimeout(2000).build();
         StatusCommand c = new StatusCommand();
-        c.clients = (context, timeout) -> new KubernetesClientBuilder().withConfig(config).build();
+        c.cluster.clients = (context, timeout) -> new KubernetesClientBuilder().withConfig(config).build();
 
         CliRun r = CliRun.run(c, "--kubernetes");
 

@@ -162,6 +162,10 @@ class StatusCommandTest {
         CliRun context = CliRun.run(new StatusCommand(), "--url", surge.url(), "--context", "kind-surge");
         assertThat(context.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(context.err()).contains("--context is for a cluster: give --kubernetes too");
+
+        CliRun surgeNamespace = CliRun.run(new StatusCommand(), "--url", surge.url(), "--surge-namespace", "surge");
+        assertThat(surgeNamespace.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(surgeNamespace.err()).contains("--surge-namespace is for a cluster: give --kubernetes too");
     }
 
     @Test
@@ -169,7 +173,9 @@ class StatusCommandTest {
         CliRun r = CliRun.run(new StatusCommand(), "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Usage: status", "-k, --kubernetes", "-n, --namespace=NAMESPACE",
-                "-o, --output=FORMAT", "--url=URL", "--context=CONTEXT", "--timeout=DURATION", "Exit codes:",
-                "0   done", "2   bad arguments", "3   Surge or the cluster refused", "4   Surge or the cluster not");
+                "-o, --output=FORMAT", "--url=URL", "--context=CONTEXT", "--surge-namespace=NAMESPACE",
+                "--timeout=DURATION", "Exit codes:",
+                "0   done (on a cluster also when only the trigger counts are unknown", "2   bad arguments",
+                "3   Surge or the cluster refused", "4   Surge or the cluster not");
     }
 }
