@@ -37,6 +37,10 @@ public class AdminRoutes {
     }
 
     private void guard(RoutingContext ctx) {
+        if (config.admin().openReads() && ctx.request().method() == io.vertx.core.http.HttpMethod.GET) {
+            ctx.next();
+            return;
+        }
         CompletableFuture<Access> decision = access.checkAdmin(ctx.request());
         if (decision.isDone()) {
             admit(ctx, decision.join());

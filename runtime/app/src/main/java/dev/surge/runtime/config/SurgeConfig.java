@@ -66,6 +66,15 @@ public interface SurgeConfig {
          * ({@code mode: open | tokens | oidc} …). Unset: requests from this machine (a loopback interface) only.
          */
         Optional<Path> authFile();
+
+        /**
+         * Whether {@code GET} of the status endpoints is open to anyone who reaches the port, as {@code /q/metrics}
+         * (the same counts) is; what changes state still follows {@link #authFile()}. helm/surge's dispatchers set
+         * it, as {@code surge status --kubernetes} reads them through the API server's pod proxy, which is no
+         * loopback caller and passes on no credentials of the user.
+         */
+        @io.smallrye.config.WithDefault("false")
+        boolean openReads();
     }
 
     /** See {@link #resources()}. */

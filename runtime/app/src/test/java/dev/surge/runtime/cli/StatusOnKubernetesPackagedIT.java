@@ -309,11 +309,12 @@ class StatusOnKubernetesPackagedIT {
         Path log = DIR.resolve(instance + ".log");
         List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
                 System.getProperty("surge.runtime.jar"), "up", "--resources", "kubernetes", "--roles", roles,
-                "--port", String.valueOf(port), "--data-dir", DIR.resolve(instance).toString(),
+                "--host", "0.0.0.0", "--port", String.valueOf(port), "--data-dir", DIR.resolve(instance).toString(),
                 "--kafka-bootstrap-servers", kafka.bootstrapServers());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("KUBECONFIG", api.kubeconfigFile().toString());
         builder.environment().put("SURGE_INSTANCE_ID", instance); // the pod's name, as the chart sets it
+        builder.environment().put("SURGE_ADMIN_OPEN_READS", "true"); // as the chart sets it for dispatchers
         Process p = builder.start();
         try {
             HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
