@@ -1,5 +1,6 @@
 package dev.surge.runtime.dispatch;
 
+import dev.surge.core.delivery.FinishedOffsets;
 import dev.surge.core.scaling.PartitionBacklog;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,12 +14,18 @@ import org.apache.kafka.common.TopicPartition;
  * offset <em>or</em> its backlog changed since the last commit sent: a matched event stuck in retries keeps
  * the offset, but the read position moves on and the scaler must see it.
  *
+ * <p>After the backlog the metadata lists the partition's {@link FinishedOffsets}: events above the committed
+ * offset that are finished while an earlier one is not (in retry, in flight). A dispatcher that takes the partition
+ * over after a crash skips them, so a crash redelivers what finished since the last commit (one tick, about
+ * {@value DeliveryEngine#COMMIT_INTERVAL_MS} ms), not everything after the oldest event in retry.
+ *
  * <p>A commit that failed (a rebalance in progress, a broker away) is sent again at the next tick if the
  * partition is still held: {@link #failed} forgets what was sent, unless a newer commit was sent since.
  * No I/O; used on the engine's context only.
  */
 final class CommitSchedule {
     private final Map<TopicPartition, OffsetAndMetadata> sent = new HashMap<>();
+    private boolean withFinished = true;
 
     /** The commits due now for these lanes, remembered as sent. */
     Map<TopicPartition, OffsetAndMetadata> due(Collection<Lanes.Lane> lanes) {
@@ -55,12 +62,21 @@ final class CommitSchedule {
         partitions.forEach(sent::remove);
     }
 
-    private static OffsetAndMetadata current(Lanes.Lane lane) {
+    /**
+     * The cluster refused a commit's metadata as too long (a broker whose offset.metadata.max.bytes is below the
+     * default): commit the offsets and the backlog alone from now on; a crash then redelivers more, nothing else.
+     */
+    void withoutFinishedOffsets() {
+        withFinished = false;
+    }
+
+    private OffsetAndMetadata current(Lanes.Lane lane) {
         long offset = lane.offsets.committable();
         PartitionBacklog backlog = lane.backlog();
         if (offset < 0 || backlog == null) {
             return null;
         }
-        return new OffsetAndMetadata(offset, backlog.encode());
+        String finished = withFinished ? lane.offsets.finishedAbove().encode(offset) : "";
+        return new OffsetAndMetadata(offset, backlog.encode() + finished);
     }
 }

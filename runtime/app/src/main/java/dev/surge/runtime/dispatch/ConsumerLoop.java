@@ -1,6 +1,7 @@
 package dev.surge.runtime.dispatch;
 
 import dev.surge.core.KafkaNames;
+import dev.surge.core.delivery.FinishedOffsets;
 import dev.surge.core.resource.Trigger;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -50,6 +52,8 @@ final class ConsumerLoop {
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration LAST_COMMIT = Duration.ofSeconds(5);
+    /** Longest wait for the committed offsets of partitions just assigned (their finished offsets). */
+    private static final Duration COMMITTED = Duration.ofSeconds(5);
     /** How often the progress goes to the engine while no record the trigger wants comes. */
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int HANDOFFS = 2;
@@ -66,6 +70,11 @@ final class ConsumerLoop {
     private final Control control = new Control();
     /** Partitions whose position the consumer knows (records came from them): their progress is reported. */
     private final Set<TopicPartition> reading = new HashSet<>();
+    /**
+     * Per partition taken over, the events above its committed offset that were finished before (by this trigger's
+     * last run or another dispatcher): passed over instead of delivered again. Polling thread only.
+     */
+    private final Map<TopicPartition, FinishedOffsets> finishedBefore = new HashMap<>();
     private volatile DeliveryEngine engine;
     private volatile Set<TopicPartition> assigned = Set.of();
     private volatile boolean running = true;
@@ -160,8 +169,17 @@ final class ConsumerLoop {
             reading.add(tp);
             List<ConsumerRecord<String, byte[]>> part = records.records(tp);
             int matched = 0;
+            FinishedOffsets finished = finishedBefore.get(tp);
             for (ConsumerRecord<String, byte[]> record : part) {
                 bytes += Math.max(0, record.serializedValueSize()) + Math.max(0, record.serializedKeySize());
+                if (finished != null) {
+                    if (record.offset() >= finished.end()) {
+                        finishedBefore.remove(tp);
+                        finished = null;
+                    } else if (finished.contains(record.offset())) {
+                        continue; // finished before the partition came here: passed over, done by the progress
+                    }
+                }
                 RecordReader.Taken t = reader.read(tp, record);
                 if (t != null) {
                     taken.add(t);
@@ -364,7 +382,13 @@ final class ConsumerLoop {
                 }
                 try {
                     consumer.commitAsync(held, (o, e) -> {
-                        if (e != null) {
+                        if (e instanceof OffsetMetadataTooLarge) {
+                            LOG.warnf("trigger %s/%s: the cluster refused the finished offsets with a commit as too"
+                                    + " long (offset.metadata.max.bytes); committing without them, so a crash may"
+                                    + " deliver more events again", trigger.namespace(), trigger.name());
+                            DeliveryEngine en = engine;
+                            context.runOnContext(v -> en.commitMetadataTooLarge(held));
+                        } else if (e != null) {
                             retryLater(held, e);
                         }
                     });
@@ -385,6 +409,7 @@ final class ConsumerLoop {
     /** What was read of partitions taken away and not handed over yet must not reach the engine. */
     private void forgetRead(Collection<TopicPartition> partitions) {
         reading.removeAll(partitions);
+        finishedBefore.keySet().removeAll(partitions);
         readCounts.keySet().removeAll(partitions);
         taken.removeIf(t -> partitions.contains(t.partition()));
     }
@@ -416,7 +441,34 @@ final class ConsumerLoop {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             LOG.debugf("trigger %s/%s: assigned %s", trigger.namespace(), trigger.name(), partitions);
+            if (!partitions.isEmpty()) {
+                readFinishedBefore(partitions);
+            }
         }
+    }
+
+    /**
+     * Reads, with the committed offsets of partitions just assigned, the events above them that were finished
+     * already (see {@link FinishedOffsets}). Without them (Kafka slow to answer, a commit of an older Surge) nothing
+     * is skipped: those events are delivered again, as at-least-once allows.
+     */
+    private void readFinishedBefore(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(Set.copyOf(partitions), COMMITTED);
+        } catch (KafkaException e) { // a wakeup (stop, resume) or a timeout
+            LOG.debugf("trigger %s/%s: finished offsets of %s not read (%s)", trigger.namespace(), trigger.name(),
+                    partitions, e.toString());
+            return;
+        }
+        committed.forEach((tp, om) -> {
+            FinishedOffsets finished = om == null ? FinishedOffsets.NONE : FinishedOffsets.decode(om.offset(), om.metadata());
+            if (!finished.isEmpty()) {
+                finishedBefore.put(tp, finished);
+                LOG.infof("trigger %s/%s: %s goes on from offset %d; %d events after it were finished before and are"
+                        + " not delivered again", trigger.namespace(), trigger.name(), tp, om.offset(), finished.count());
+            }
+        });
     }
 
     /** Runs {@code action} on the engine's context and waits for its result. */

@@ -210,6 +210,12 @@ final class DeliveryEngine implements Attempts.Engine {
         commits.failed(offsets);
     }
 
+    /** The cluster refused these commits' metadata as too long: offsets and backlog alone from now on. */
+    void commitMetadataTooLarge(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        commits.withoutFinishedOffsets();
+        commits.failed(offsets);
+    }
+
     /** The partitions are revoked: forget them and return what to commit for them before they go. */
     Map<TopicPartition, OffsetAndMetadata> revoke(Collection<TopicPartition> partitions) {
         List<Lanes.Lane> removed = lanes.remove(partitions);

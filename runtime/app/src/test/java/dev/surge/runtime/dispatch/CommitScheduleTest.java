@@ -36,6 +36,26 @@ class CommitScheduleTest {
     }
 
     @Test
+    void eventsFinishedAfterOneInRetryGoWithTheCommitUnlessTheClusterRefusesThem() {
+        Lanes.Lane lane = lanes.lane(P0);
+        Delivery[] d = new Delivery[5];
+        for (int i = 0; i < 5; i++) {
+            d[i] = new Delivery(lane, i, null, TriggerDispatcherTest.event("e" + i, "want"), 10);
+            lanes.take(lane, i, d[i]);
+        }
+        lanes.finish(d[1]);
+        lanes.finish(d[2]);
+        lanes.finish(d[4]); // e0 in retry, e3 in flight
+        OffsetAndMetadata due = schedule.due(lanes.all()).get(P0);
+        assertThat(due.offset()).isZero();
+        assertThat(due.metadata()).isEqualTo(new PartitionBacklog(5, 2, 0.0).encode() + ";done=1+2,1+1");
+
+        schedule.withoutFinishedOffsets();
+        schedule.failed(Map.of(P0, due));
+        assertThat(schedule.due(lanes.all()).get(P0).metadata()).isEqualTo(new PartitionBacklog(5, 2, 0.0).encode());
+    }
+
+    @Test
     void aFailedCommitIsDueAgainUnlessANewerOneWentOut() {
         Lanes.Lane lane = lanes.lane(P0);
         lane.offsets.advanceTo(1); // offset 0 passed over by the filter

@@ -20,7 +20,8 @@ import org.apache.kafka.common.errors.WakeupException;
  * Kafka's {@link MockConsumer} with what the real consumer does and the mock does not: a pending
  * {@code wakeup()} also interrupts {@code commitSync}; a poll without records blocks until records come, a
  * wakeup, or its timeout, instead of returning at once (so the loop does not spin); async commits can be made to fail; the rebalance listener
- * can be told that partitions are lost. Records every commit that reached the broker.
+ * can be told that partitions are lost; the group can have offsets committed by an earlier member. Records every
+ * commit that reached the broker.
  */
 class TestingConsumer extends MockConsumer<String, byte[]> {
     final AtomicInteger asyncCommitsToFail = new AtomicInteger();
@@ -29,6 +30,8 @@ class TestingConsumer extends MockConsumer<String, byte[]> {
     final AtomicInteger wakeups = new AtomicInteger();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private volatile ConsumerRebalanceListener listener;
+    /** Offsets the group had before this consumer joined (the mock forgets commits made before subscribe). */
+    volatile Map<TopicPartition, OffsetAndMetadata> committedEarlier = Map.of();
 
     TestingConsumer() {
         super("earliest");
@@ -38,6 +41,7 @@ class TestingConsumer extends MockConsumer<String, byte[]> {
     public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
         this.listener = listener;
         super.subscribe(topics, listener);
+        super.commitSync(committedEarlier);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.surge.core.delivery.BackoffPolicy;
 import dev.surge.core.delivery.DeadLetterSink;
 import dev.surge.core.delivery.DeliverySpec;
+import dev.surge.core.delivery.FinishedOffsets;
 import dev.surge.core.delivery.Ordering;
 import dev.surge.core.delivery.RestartBackoff;
 import dev.surge.core.filter.TriggerFilter;
@@ -158,9 +159,34 @@ class TriggerDispatcherTest {
             assertThat(committed).isNotNull();
             assertThat(committed.offset()).isZero();
             assertThat(PartitionBacklog.decode(committed.metadata())).contains(new PartitionBacklog(10, 1, 0.0));
+            // What comes after the stuck event is finished (passed over), and the commit says so.
+            FinishedOffsets finished = FinishedOffsets.decode(committed.offset(), committed.metadata());
+            assertThat(finished.count()).isEqualTo(9);
+            assertThat(finished.contains(0)).isFalse();
+            assertThat(finished.contains(1) && finished.contains(9)).isTrue();
         });
         assertThat(d.matchedBacklog()).isEqualTo(1);
         assertThat(d.status().inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void eventsFinishedBeforeThePartitionCameHereAreNotDeliveredAgain() {
+        // The last commit of a dispatcher that crashed: e0 was in retry, e1-e3 were delivered after it, e4 was in
+        // flight. Taking the partition over, this one delivers e0, e4 and what is new, not e1-e3 again.
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(record(P0, i, event("e" + i, "want.order")));
+        }
+        TestingConsumer consumer = consumer(records);
+        consumer.committedEarlier = Map.of(P0, new OffsetAndMetadata(0, new PartitionBacklog(5, 2, 0.0).encode() + ";done=1+3"));
+        TriggerDispatcher d = start(trigger(WANTED, FAST), () -> consumer);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset(consumer, P0) == 6);
+        assertThat(List.of("e0", "e4", "e5")).allMatch(id -> sender.count(TARGET, id) == 1);
+        assertThat(List.of("e1", "e2", "e3")).allMatch(id -> sender.count(TARGET, id) == 0);
+        assertThat(d.status().delivered()).isEqualTo(3);
+        assertThat(registry.find(Metrics.DISPATCH_FILTERED).counter())
+                .as("not passed over by the filter: finished before").matches(c -> c == null || c.count() == 0);
     }
 
     @Test

@@ -24,6 +24,12 @@ public final class ScriptedTarget implements AutoCloseable {
         Answer answer(int attempt);
     }
 
+    /** What to answer to the {@code attempt}-th request (1-based) for the event {@code id}. */
+    @FunctionalInterface
+    public interface EventScript {
+        Answer answer(String id, int attempt);
+    }
+
     public record Answer(int status, long delayMs, String body) {
         public static Answer ok() {
             return new Answer(200, 0, "");
@@ -34,11 +40,15 @@ public final class ScriptedTarget implements AutoCloseable {
         }
     }
 
-    public record Arrival(String path, String id, String key, long nanos, MultiMap headers, Buffer body) {
+    /** One request as it arrived, and the status it was answered with. */
+    public record Arrival(String path, String id, String key, long nanos, MultiMap headers, Buffer body, int status) {
+        public boolean succeeded() {
+            return status >= 200 && status < 300;
+        }
     }
 
     private final Vertx vertx = Vertx.vertx();
-    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final Map<String, EventScript> scripts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -47,9 +57,10 @@ public final class ScriptedTarget implements AutoCloseable {
         server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             String id = req.getHeader("ce-id");
             MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-            arrivals.add(new Arrival(req.path(), id, req.getHeader("ce-partitionkey"), System.nanoTime(), headers, body));
+            long arrived = System.nanoTime();
             int n = attempts.computeIfAbsent(req.path() + "|" + id, k -> new AtomicInteger()).incrementAndGet();
-            Answer a = scripts.getOrDefault(req.path(), attempt -> Answer.ok()).answer(n);
+            Answer a = scripts.getOrDefault(req.path(), (event, attempt) -> Answer.ok()).answer(id, n);
+            arrivals.add(new Arrival(req.path(), id, req.getHeader("ce-partitionkey"), arrived, headers, body, a.status()));
             Runnable respond = () -> req.response().setStatusCode(a.status()).end(a.body());
             if (a.delayMs() > 0) {
                 vertx.setTimer(a.delayMs(), t -> respond.run());
@@ -60,6 +71,10 @@ public final class ScriptedTarget implements AutoCloseable {
     }
 
     public void script(String path, Script script) {
+        scripts.put(path, (id, attempt) -> script.answer(attempt));
+    }
+
+    public void script(String path, EventScript script) {
         scripts.put(path, script);
     }
 

@@ -45,6 +45,25 @@ public final class OffsetTracker {
         return pending.isEmpty() ? next : pending.first();
     }
 
+    /**
+     * The offsets between {@link #committable()} and {@link #next()} that are done: the gaps after unfinished
+     * events. At most {@link FinishedOffsets#MAX_RANGES} ranges, the lowest first.
+     */
+    public FinishedOffsets finishedAbove() {
+        FinishedOffsets.Builder b = new FinishedOffsets.Builder();
+        Long previous = null;
+        for (long p : pending) {
+            if (previous != null && !b.add(previous + 1, p)) {
+                return b.build();
+            }
+            previous = p;
+        }
+        if (previous != null) {
+            b.add(previous + 1, next);
+        }
+        return b.build();
+    }
+
     public int pendingCount() {
         return pending.size();
     }

@@ -49,13 +49,17 @@ public record PartitionBacklog(long readPosition, long matchedWaiting, double ma
      * Reads what {@link #encode()} wrote. Empty for a partition no Surge dispatcher has reported on (no
      * commit, or metadata of another tool): its backlog is unknown, and the scaler must not count raw lag
      * there, or events the filter will pass over would start the function. A dispatcher that meets a
-     * matching event for a function at zero signals activation itself.
+     * matching event for a function at zero signals activation itself. What follows a {@code ';'} is other
+     * information of the dispatcher's and is ignored here.
      */
     public static Optional<PartitionBacklog> decode(String metadata) {
         if (metadata == null || !metadata.startsWith(PREFIX)) {
             return Optional.empty();
         }
-        String[] parts = metadata.substring(PREFIX.length()).split(":");
+        // Sections after a ';' are the dispatcher's own (FinishedOffsets), not the backlog's.
+        int end = metadata.indexOf(';');
+        String backlog = end < 0 ? metadata : metadata.substring(0, end);
+        String[] parts = backlog.substring(PREFIX.length()).split(":");
         if (parts.length != 3) {
             return Optional.empty();
         }

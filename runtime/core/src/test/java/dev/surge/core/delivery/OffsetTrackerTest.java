@@ -60,4 +60,25 @@ class OffsetTrackerTest {
         assertThat(t.next()).isEqualTo(3);
         assertThatThrownBy(() -> t.track(2)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theFinishedOffsetsAboveTheCommittableOneAreTheGapsAfterUnfinishedEvents() {
+        OffsetTracker t = new OffsetTracker();
+        assertThat(t.finishedAbove()).isEqualTo(FinishedOffsets.NONE);
+        for (long o = 10; o < 20; o++) {
+            t.track(o);
+        }
+        t.advanceTo(25); // 20..24 passed over by the filter
+        for (long o : new long[] {11, 12, 14, 15, 16, 17, 18, 19}) {
+            t.done(o);
+        }
+        // 10 and 13 are unfinished (in retry, in flight): 11-12 and 14-24 are done
+        assertThat(t.committable()).isEqualTo(10);
+        assertThat(t.finishedAbove().encode(t.committable())).isEqualTo(";done=1+2,1+11");
+        t.done(10);
+        assertThat(t.committable()).isEqualTo(13);
+        assertThat(t.finishedAbove().encode(t.committable())).isEqualTo(";done=1+11");
+        t.done(13);
+        assertThat(t.finishedAbove()).as("all done: the commit says it all").isEqualTo(FinishedOffsets.NONE);
+    }
 }

@@ -31,12 +31,15 @@ class PartitionBacklogTest {
     void survivesTheRoundTripThroughOffsetMetadata(long read, long waiting, double ratio) {
         PartitionBacklog b = new PartitionBacklog(read, waiting, ratio);
         assertThat(PartitionBacklog.decode(b.encode())).contains(b);
+        assertThat(PartitionBacklog.decode(b.encode() + ";done=1+4,1+10"))
+                .as("with the dispatcher's finished offsets after it").contains(b);
     }
 
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"", "someone else's metadata", "surge1:1:2", "surge1:a:b:c", "surge1:-1:0:0.5",
-            "surge1:1:0:1.5", "surge1:1:0:NaN"})
+            "surge1:1:0:1.5", "surge1:1:0:NaN",
+            ";done=1+4", "surge1:1:2;done=1+4"})
     void unknownMetadataIsUnknownBacklog(String metadata) {
         assertThat(PartitionBacklog.decode(metadata)).isEmpty();
     }
