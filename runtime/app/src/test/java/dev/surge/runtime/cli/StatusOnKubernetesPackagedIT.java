@@ -9,6 +9,7 @@ import dev.surge.kafka.EmbeddedKafka;
 import dev.surge.kubernetes.api.SurgeCrds;
 import dev.surge.kubetest.RealApiServer;
 import dev.surge.runtime.testing.PackagedRuntime;
+import dev.surge.runtime.testing.TestFiles;
 import dev.surge.runtime.testing.ScriptedTarget;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -92,7 +93,7 @@ class StatusOnKubernetesPackagedIT {
             }
             Assumptions.abort(why);
         }
-        deleteRecursively(DIR);
+        TestFiles.deleteRecursively(DIR);
         Files.createDirectories(DIR);
         SurgeCrds.install(admin, Duration.ofSeconds(30));
         for (String ns : List.of(APPS, SURGE)) {
@@ -407,12 +408,4 @@ class StatusOnKubernetesPackagedIT {
                 .map(InetAddress::getHostAddress).findFirst().orElse(null);
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }

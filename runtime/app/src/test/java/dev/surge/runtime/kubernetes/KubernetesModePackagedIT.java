@@ -10,6 +10,7 @@ import dev.surge.kafka.EmbeddedKafka;
 import dev.surge.kubernetes.api.SurgeCrds;
 import dev.surge.kubetest.RealApiServer;
 import dev.surge.runtime.testing.PackagedRuntime;
+import dev.surge.runtime.testing.TestFiles;
 import dev.surge.runtime.testing.RecordingSink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +68,7 @@ class KubernetesModePackagedIT {
 
     @BeforeAll
     static void start() throws Exception {
-        deleteRecursively(DIR);
+        TestFiles.deleteRecursively(DIR);
         Files.createDirectories(DIR);
         KubernetesClient admin = api.client();
         SurgeCrds.install(admin, Duration.ofSeconds(30));
@@ -357,12 +358,4 @@ class KubernetesModePackagedIT {
         return n;
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }

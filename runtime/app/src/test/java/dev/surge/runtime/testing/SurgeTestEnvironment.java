@@ -1,13 +1,9 @@
 package dev.surge.runtime.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Everything the runtime's integration tests share: a {@link RecordingSink} for URI triggers and a resource
@@ -70,7 +66,7 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         Path dir = dir();
-        deleteRecursively(dir);
+        TestFiles.deleteRecursively(dir);
         Path functions = Path.of(System.getProperty("test.functions.dir", "../../functions")).toAbsolutePath().normalize();
         for (String app : new String[] {"greeter", "orders"}) {
             if (!Files.exists(functions.resolve(app).resolve("target/quarkus-app/quarkus-run.jar"))) {
@@ -193,14 +189,4 @@ public class SurgeTestEnvironment implements QuarkusTestResourceLifecycleManager
         }
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
